@@ -1,0 +1,46 @@
+/**
+ * Mesos-DNS in TypeScript: DNS-based service discovery for Apache Mesos, a drop-in
+ * replacement for the Go Mesos-DNS.
+ *
+ * Run it: `bun run mod.ts -config=config.json`, or `deno run --allow-net ... mod.ts`,
+ * or the single executable `mesos-dns`. Use it as a library:
+ *
+ * @example Generate the records of a Mesos state document
+ * ```ts
+ * import { defaultConfig, generateRecords, parseStateText } from "./mod.ts";
+ *
+ * const parsed = parseStateText(await Bun.file("tests/fixtures/fake-state.json").text());
+ * if (!parsed.ok) throw new Error(parsed.error);
+ * const config = { ...defaultConfig(), Masters: ["127.0.0.1:5050"] };
+ * const records = generateRecords({
+ *   state: parsed.state,
+ *   config,
+ *   masters: config.Masters,
+ *   resolved: new Map(),
+ *   localAddresses: [],
+ * });
+ * console.log(records.a.get("leader.mesos.")); // [ "127.0.0.1" ]
+ * ```
+ *
+ * @module
+ */
+import { exitProcess, processArgs } from "./src/adapters/process.ts";
+import { main } from "./src/main.ts";
+
+export type { App, AppOptions, Logger } from "./src/core/app.ts";
+export { startApp } from "./src/core/app.ts";
+export type { Config } from "./src/core/config.ts";
+export { defaultConfig } from "./src/core/config.ts";
+export { loadConfig } from "./src/core/config-load.ts";
+export { staticDetector } from "./src/core/master-detector.ts";
+export type { Platform } from "./src/core/platform.ts";
+export type { RecordSet } from "./src/core/record-set.ts";
+export { generateRecords } from "./src/core/records.ts";
+export { parseState, parseStateText } from "./src/core/state.ts";
+export { zoneText } from "./src/core/zone-text.ts";
+export { detectPlatform } from "./src/adapters/select.ts";
+export { main } from "./src/main.ts";
+
+if ((import.meta as { main?: boolean }).main) {
+  exitProcess(await main(processArgs()));
+}

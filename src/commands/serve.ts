@@ -1,0 +1,78 @@
+/**
+ * The `serve` command: builds the master detector the configuration asks for, starts the
+ * app, and runs until SIGINT/SIGTERM (exit 0) or a fatal detection timeout (exit 1).
+ *
+ * @module
+ */
+import { createZkClient } from "../adapters/zookeeper.ts";
+import { type App, type Logger, startApp } from "../core/app.ts";
+import type { Config } from "../core/config.ts";
+import { type MasterDetector, staticDetector } from "../core/master-detector.ts";
+import type { Platform } from "../core/platform.ts";
+import { zkDetector } from "../core/zk-detector.ts";
+import { parseZkUrl } from "../core/zk-url.ts";
+
+export interface ServeDeps {
+  readonly platform: Platform;
+  readonly version: string;
+  readonly log: Logger;
+}
+
+/** The detector for `config`: ZooKeeper when `zk` is set, else the static masters list. */
+export function detectorFor(config: Config, log: Logger): MasterDetector | string {
+  if (config.Zk === "") return staticDetector(config);
+  const parsed = parseZkUrl(config.Zk);
+  if (!parsed.ok) return parsed.error;
+  const target = parsed.target;
+  if (target.kind === "fixed") return staticDetector({ Masters: [target.leader] });
+  return zkDetector({
+    servers: target.servers,
+    path: target.path,
+    credentials: target.credentials,
+    masters: config.Masters,
+    createClient: createZkClient,
+    log,
+  });
+}
+
+/** Starts serving; resolves with the exit status once the process should end. */
+export async function runServe(config: Config, deps: ServeDeps): Promise<number> {
+  const { log } = deps;
+  const detector = detectorFor(config, log);
+  if (typeof detector === "string") {
+    log.error(detector);
+    return 2;
+  }
+  return new Promise<number>((resolve) => {
+    let app: App | undefined;
+    let ending = false;
+    const end = async (status: number) => {
+      if (ending) return;
+      ending = true;
+      await app?.stop();
+      resolve(status);
+    };
+    deps.platform.onSignal("SIGINT", () => void end(0));
+    deps.platform.onSignal("SIGTERM", () => void end(0));
+    startApp({
+      platform: deps.platform,
+      config,
+      version: deps.version,
+      log,
+      detector,
+      onFatal: (message) => {
+        log.error(message);
+        void end(1);
+      },
+    }).then(
+      (started) => {
+        app = started;
+        if (ending) void started.stop();
+      },
+      (error: unknown) => {
+        log.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
+        resolve(1);
+      },
+    );
+  });
+}

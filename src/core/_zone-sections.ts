@@ -1,0 +1,166 @@
+/**
+ * Builds the answer, authority and additional sections for one in-domain question.
+ * Rules: SPEC 6.4 plus the improvements of the conformance README (a to f).
+ *
+ * @module
+ */
+import type { ParsedQuery } from "./codec.ts";
+import { QTYPE, RCODE } from "./codec.ts";
+import type { Config } from "./config.ts";
+import { splitSrvValue } from "./record-set.ts";
+import {
+  encodeName,
+  encodeRecord,
+  ipv4Rdata,
+  ipv6Rdata,
+  QUESTION_POINTER,
+  type QuestionShape,
+  questionShape,
+  soaRdata,
+  srvRdata,
+} from "./_wire-writer.ts";
+import type { PreparedAnswer, ZoneIndex } from "./zone-index.ts";
+
+const EMPTY: readonly Uint8Array[] = [];
+
+interface Context {
+  readonly index: ZoneIndex;
+  readonly config: Config;
+  readonly q: QuestionShape;
+  /** Lookup name: the question with `.*` deleted (upstream's wildcard hack), trailing dot. */
+  readonly fqdn: string;
+  readonly isApex: boolean;
+}
+
+/** Sections for `parsed`, and whether they may be cached for the snapshot's lifetime. */
+export function answerSections(
+  index: ZoneIndex,
+  config: Config,
+  parsed: ParsedQuery,
+  kind: string,
+): { answer: PreparedAnswer; cacheable: boolean } {
+  const fqdn = `${parsed.lowerName.replaceAll(".*", "")}.`;
+  const ctx: Context = {
+    index,
+    config,
+    q: questionShape(parsed.lowerName),
+    fqdn,
+    isApex: fqdn === `${index.domain}.`,
+  };
+  const exists = index.hasName(fqdn);
+  const present = exists || ctx.isApex || index.isEmptyNonTerminal(fqdn);
+  return { answer: sectionsFor(ctx, kind, exists, present), cacheable: present };
+}
+
+function sectionsFor(ctx: Context, kind: string, exists: boolean, present: boolean): PreparedAnswer {
+  switch (kind) {
+    case "A":
+    case "AAAA": {
+      const answers = addressRecords(ctx, kind, ownerOf(ctx));
+      return answers.length > 0 ? positive(answers) : negative(ctx, present);
+    }
+    case "SRV": {
+      // Upstream: SRV is never NXDOMAIN and never carries an SOA (kept, see the README).
+      const { answers, additional } = srvRecords(ctx);
+      return { rcode: RCODE.NOERROR, answers, authority: EMPTY, additional };
+    }
+    case "SOA":
+      return ctx.isApex ? positive([soaRecord(ctx)]) : negative(ctx, present);
+    case "NS":
+      return ctx.isApex ? positive([nsRecord(ctx)]) : negative(ctx, present);
+    case "ANY": {
+      if (ctx.isApex) return positive([nsRecord(ctx), soaRecord(ctx)]);
+      if (!exists) return negative(ctx, present);
+      const srv = srvRecords(ctx);
+      const owner = ownerOf(ctx);
+      const answers = [...srv.answers, ...addressRecords(ctx, "A", owner), ...addressRecords(ctx, "AAAA", owner)];
+      return {
+        rcode: RCODE.NOERROR,
+        answers,
+        authority: [nsRecord(ctx), soaRecord(ctx)],
+        additional: srv.additional,
+      };
+    }
+    default:
+      return negative(ctx, present);
+  }
+}
+
+function positive(answers: Uint8Array[]): PreparedAnswer {
+  return { rcode: RCODE.NOERROR, answers, authority: EMPTY, additional: EMPTY };
+}
+
+/** NODATA when the name is present in the tree, else NXDOMAIN; both with the apex SOA. */
+function negative(ctx: Context, present: boolean): PreparedAnswer {
+  return {
+    rcode: present ? RCODE.NOERROR : RCODE.NXDOMAIN,
+    answers: EMPTY,
+    authority: [soaRecord(ctx)],
+    additional: EMPTY,
+  };
+}
+
+/** A/AAAA owner: the lookup name (upstream); a pointer to the question when they are equal. */
+function ownerOf(ctx: Context): Uint8Array {
+  return ctx.fqdn === `${ctx.q.labels.join(".")}.` ? QUESTION_POINTER : encodeName(ctx.fqdn, ctx.q);
+}
+
+function addressRecords(ctx: Context, kind: "A" | "AAAA", owner: Uint8Array): Uint8Array[] {
+  const map = kind === "A" ? ctx.index.records.a : ctx.index.records.aaaa;
+  const values = map.get(ctx.fqdn);
+  if (!values) return [];
+  const out: Uint8Array[] = [];
+  for (const value of values) {
+    const rdata = kind === "A" ? ipv4Rdata(value) : ipv6Rdata(value);
+    // A stored value that is not an IP is skipped, as upstream does.
+    if (rdata) out.push(encodeRecord(owner, kind === "A" ? QTYPE.A : QTYPE.AAAA, ctx.config.TTL, rdata));
+  }
+  return out;
+}
+
+function srvRecords(ctx: Context): { answers: Uint8Array[]; additional: Uint8Array[] } {
+  const values = ctx.index.records.srv.get(ctx.fqdn);
+  if (!values) return { answers: [], additional: [] };
+  const answers: Uint8Array[] = [];
+  const additional: Uint8Array[] = [];
+  const targets = new Set<string>();
+  for (const value of values) {
+    const srv = splitSrvValue(value);
+    if (!srv) continue;
+    const target = encodeName(srv.target, ctx.q);
+    answers.push(
+      encodeRecord(QUESTION_POINTER, QTYPE.SRV, ctx.config.TTL, srvRdata(ctx.config.SRVRecordDefaultWeight, srv.port, target)),
+    );
+    if (targets.has(srv.target)) continue;
+    targets.add(srv.target);
+    // At most one A and one AAAA per target, as upstream (SPEC 6.4).
+    const a = ctx.index.records.a.get(srv.target)?.[0];
+    const aRdata = a === undefined ? undefined : ipv4Rdata(a);
+    if (aRdata) additional.push(encodeRecord(target, QTYPE.A, ctx.config.TTL, aRdata));
+    const aaaa = ctx.index.records.aaaa.get(srv.target)?.[0];
+    const aaaaRdata = aaaa === undefined ? undefined : ipv6Rdata(aaaa);
+    if (aaaaRdata) additional.push(encodeRecord(target, QTYPE.AAAA, ctx.config.TTL, aaaaRdata));
+  }
+  return { answers, additional };
+}
+
+function apexOwner(ctx: Context): Uint8Array {
+  return encodeName(`${ctx.index.domain}.`, ctx.q);
+}
+
+/** The apex SOA; MINIMUM is SOAMinttl (upstream used TTL, SPEC 10 #4). */
+function soaRecord(ctx: Context): Uint8Array {
+  const c = ctx.config;
+  const rdata = soaRdata(encodeName(c.SOAMname, ctx.q), encodeName(c.SOARname, ctx.q), [
+    ctx.index.serial,
+    c.SOARefresh,
+    c.SOARetry,
+    c.SOAExpire,
+    c.SOAMinttl,
+  ]);
+  return encodeRecord(apexOwner(ctx), QTYPE.SOA, c.TTL, rdata);
+}
+
+function nsRecord(ctx: Context): Uint8Array {
+  return encodeRecord(apexOwner(ctx), QTYPE.NS, ctx.config.TTL, encodeName(ctx.config.SOAMname, ctx.q));
+}

@@ -1,0 +1,133 @@
+/**
+ * Wires one Mesos-DNS process: the refresh loop (leader detection, state fetch, record
+ * generation), the DNS server (in-domain resolver and forwarder) and the HTTP API.
+ *
+ * Unlike upstream, the listeners open at once: until the first state loads, in-domain
+ * queries get SERVFAIL and `/ready` says why, while forwarding already works.
+ *
+ * @module
+ */
+import { qtypeName, RCODE_NAMES } from "./codec.ts";
+import type { Config } from "./config.ts";
+import { createAppMetrics } from "./app-metrics.ts";
+import { createDnsHandler } from "./dns-handler.ts";
+import { type DnsServer, startDnsServer } from "./dns-server.ts";
+import { createForwarder } from "./forwarder.ts";
+import { createHttpApi } from "./http-api.ts";
+import type { MasterDetector } from "./master-detector.ts";
+import { createMesosResolver } from "./mesos-resolver.ts";
+import { MetricsRegistry } from "./metrics.ts";
+import type { HttpServer, Platform } from "./platform.ts";
+import { Refresher } from "./refresher.ts";
+import { SnapshotStore } from "./snapshot.ts";
+
+/** Where the app's log lines go; the CLI backs it with consola. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+export interface AppOptions {
+  readonly platform: Platform;
+  readonly config: Config;
+  readonly version: string;
+  readonly log: Logger;
+  readonly detector: MasterDetector;
+  /** Called when the process must end (zkDetectionTimeout, SPEC 3.3). */
+  readonly onFatal: (message: string) => void;
+}
+
+export interface App {
+  readonly store: SnapshotStore;
+  readonly dns: DnsServer | undefined;
+  readonly http: HttpServer | undefined;
+  readonly refresher: Refresher;
+  stop(): Promise<void>;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { platform, config, log } = options;
+  const store = new SnapshotStore();
+  const registry = new MetricsRegistry();
+  const now = () => Date.now();
+  const metrics = createAppMetrics(registry, { snapshot: () => store.current(), now });
+
+  const forwarder = createForwarder({
+    platform,
+    config,
+    observer: {
+      attempt: (resolver, outcome, seconds) => {
+        metrics.forwardResult(resolver, outcome === "refused" ? "error" : outcome);
+        if (outcome === "ok") metrics.forwardLatency(resolver, seconds);
+      },
+      cache: (hit) => (hit ? metrics.cacheHit() : metrics.cacheMiss()),
+      rejected: () => metrics.inFlightRejected(),
+    },
+  });
+  const handler = createDnsHandler({
+    config,
+    store,
+    resolver: createMesosResolver(config),
+    forwarder,
+    observer: {
+      query: (zone, qtype, rcode) => metrics.dnsQuery(zone, qtypeName(qtype), RCODE_NAMES[rcode] ?? `RCODE${rcode}`),
+      dropped: (reason) => metrics.droppedPacket(reason),
+      internalError: (error) => {
+        metrics.internalError("dns");
+        log.error(`Internal error while answering a query: ${describeError(error)}`);
+      },
+    },
+  });
+
+  let dns: DnsServer | undefined;
+  let http: HttpServer | undefined;
+  try {
+    if (config.DnsOn) {
+      dns = await startDnsServer({
+        platform,
+        address: config.Listener,
+        port: config.Port,
+        handler,
+        onError: (error) => log.error(`DNS reply failed: ${describeError(error)}`),
+      });
+      log.info(`DNS listening on ${config.Listener}:${dns.udp.port} (UDP and TCP)`);
+    }
+    if (config.HttpOn) {
+      const api = createHttpApi({ config, version: options.version, snapshot: () => store.current(), metrics: registry, now });
+      http = await platform.serveHttp({ address: config.HTTPListener, port: config.HttpPort, fetch: api });
+      log.info(`HTTP API listening on http://${config.HTTPListener}:${http.local.port}`);
+    }
+  } catch (error) {
+    await dns?.close();
+    await forwarder.close();
+    throw error;
+  }
+
+  const refresher = new Refresher({
+    platform,
+    config,
+    detector: options.detector,
+    store,
+    log,
+    onFatal: options.onFatal,
+    onRefresh: (result) => metrics.refresh(result.ok, result.durationMs / 1000),
+  });
+  refresher.start();
+
+  return {
+    store,
+    dns,
+    http,
+    refresher,
+    async stop() {
+      await refresher.stop();
+      await Promise.allSettled([dns?.close(), http?.close(), forwarder.close()]);
+    },
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * DNS wire format: the fast query reader used on every packet, reply headers, and
+ * the full decoder/encoder (dns-packet) for slow paths and tests. This file is the only
+ * importer of dns-packet.
+ *
+ * @module
+ */
+import dnsPacket from "dns-packet";
+
+export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+
+export const QTYPE = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
+  OPT: 41,
+  DS: 43,
+  AXFR: 252,
+  ANY: 255,
+} as const;
+
+const QTYPE_NAMES = new Map<number, string>(Object.entries(QTYPE).map(([k, v]) => [v, k]));
+
+/** `A`, `SRV`, ... or `TYPE65` for types without a mnemonic here. */
+export function qtypeName(qtype: number): string {
+  return QTYPE_NAMES.get(qtype) ?? `TYPE${qtype}`;
+}
+
+export const RCODE_NAMES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"] as const;
+
+/** Header flag bits (second 16-bit word of the header). */
+export const FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080, AD: 0x0020, CD: 0x0010 } as const;
+
+/** EDNS(0) facts of a query's OPT record. */
+export interface Edns {
+  readonly udpSize: number;
+  readonly version: number;
+  /** The DO bit. */
+  readonly dnssecOk: boolean;
+}
+
+/** What routing needs from a query, read without decoding the whole message. */
+export interface ParsedQuery {
+  readonly id: number;
+  /** The raw 16-bit flags word. */
+  readonly flags: number;
+  readonly opcode: number;
+  readonly qdcount: number;
+  /** Question name as sent, labels joined by dots, no trailing dot ("" is the root). */
+  readonly name: string;
+  /** `name` in ASCII lower case. */
+  readonly lowerName: string;
+  readonly qtype: number;
+  readonly qclass: number;
+  /** Offset just past the first question. */
+  readonly questionEnd: number;
+  readonly edns: Edns | undefined;
+}
+
+/** Why a packet could not be read as a query. */
+export type QueryProblem = "short" | "response" | "malformed" | "no-question";
+
+/** Reads the header, first question and OPT record of `msg`. Never throws. */
+export function parseQuery(msg: Uint8Array): ParsedQuery | QueryProblem {
+  if (msg.length < 12) return "short";
+  const flags = (msg[2]! << 8) | msg[3]!;
+  if (flags & FLAG.QR) return "response";
+  const qdcount = (msg[4]! << 8) | msg[5]!;
+  if (qdcount === 0) return "no-question";
+  const name = readQuestionName(msg, 12);
+  if (name === undefined) return "malformed";
+  let offset = name.end;
+  if (offset + 4 > msg.length) return "malformed";
+  const qtype = (msg[offset]! << 8) | msg[offset + 1]!;
+  const qclass = (msg[offset + 2]! << 8) | msg[offset + 3]!;
+  offset += 4;
+  const questionEnd = offset;
+  for (let i = 1; i < qdcount; i++) {
+    const next = skipName(msg, offset);
+    if (next < 0 || next + 4 > msg.length) return "malformed";
+    offset = next + 4;
+  }
+  const edns = readEdns(msg, offset);
+  if (edns === null) return "malformed";
+  return {
+    id: (msg[0]! << 8) | msg[1]!,
+    flags,
+    opcode: (flags >> 11) & 0xf,
+    qdcount,
+    name: name.text,
+    lowerName: name.lower,
+    qtype,
+    qclass,
+    questionEnd,
+    edns,
+  };
+}
+
+/** Reads an uncompressed question name; labels containing dots or non-ASCII are escaped. */
+function readQuestionName(msg: Uint8Array, start: number): { text: string; lower: string; end: number } | undefined {
+  let offset = start;
+  let text = "";
+  let total = 0;
+  for (;;) {
+    if (offset >= msg.length) return undefined;
+    const len = msg[offset]!;
+    if (len === 0) {
+      offset++;
+      break;
+    }
+    if (len > 63) return undefined; // compression pointers are not expected in a question
+    if (offset + 1 + len > msg.length) return undefined;
+    total += len + 1;
+    if (total > 254) return undefined;
+    if (text.length > 0) text += ".";
+    for (let i = offset + 1; i <= offset + len; i++) {
+      const c = msg[i]!;
+      if (c === 0x2e || c === 0x5c || c < 0x21 || c > 0x7e) text += `\\${c.toString().padStart(3, "0")}`;
+      else text += String.fromCharCode(c);
+    }
+    offset += len + 1;
+  }
+  return { text, lower: asciiLower(text), end: offset };
+}
+
+/** ASCII-only lower-casing (DNS names compare case-insensitively for A-Z only). */
+export function asciiLower(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) return text.toLowerCase();
+  }
+  return text;
+}
+
+/** Offset after a (possibly compressed) name, or -1. */
+export function skipName(msg: Uint8Array, start: number): number {
+  let offset = start;
+  for (let guard = 0; guard < 128; guard++) {
+    if (offset >= msg.length) return -1;
+    const len = msg[offset]!;
+    if (len === 0) return offset + 1;
+    if ((len & 0xc0) === 0xc0) return offset + 2 <= msg.length ? offset + 2 : -1;
+    if (len > 63) return -1;
+    offset += len + 1;
+  }
+  return -1;
+}
+
+/** Skips answer and authority records after the question and reads an OPT record. null = malformed. */
+function readEdns(msg: Uint8Array, questionsEnd: number): Edns | undefined | null {
+  const ancount = (msg[6]! << 8) | msg[7]!;
+  const nscount = (msg[8]! << 8) | msg[9]!;
+  const arcount = (msg[10]! << 8) | msg[11]!;
+  if (arcount === 0) return undefined;
+  let offset = questionsEnd;
+  for (let i = 0; i < ancount + nscount + arcount; i++) {
+    const nameEnd = skipName(msg, offset);
+    if (nameEnd < 0 || nameEnd + 10 > msg.length) return null;
+    const type = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
+    const rdlength = (msg[nameEnd + 8]! << 8) | msg[nameEnd + 9]!;
+    const end = nameEnd + 10 + rdlength;
+    if (end > msg.length) return null;
+    if (type === QTYPE.OPT && i >= ancount + nscount) {
+      return {
+        udpSize: (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!,
+        version: msg[nameEnd + 5]!,
+        dnssecOk: (msg[nameEnd + 6]! & 0x80) !== 0,
+      };
+    }
+    offset = end;
+  }
+  return undefined;
+}
+
+/** The UDP reply size limit for a client: 512 without EDNS, else its size clamped to 512..4096. */
+export function udpLimit(edns: Edns | undefined): number {
+  if (!edns) return 512;
+  return Math.min(4096, Math.max(512, edns.udpSize));
+}
+
+/**
+ * A reply carrying only a header and the query's first question (or none), used for
+ * FORMERR, SERVFAIL, REFUSED and NOTIMP. RD and CD are copied for opcode QUERY only (SPEC 6.4).
+ */
+export function errorReply(query: Uint8Array, parsed: ParsedQuery | undefined, rcode: number): Uint8Array {
+  if (!parsed) {
+    // FORMERR for an unreadable message: header only, same ID, opcode 0 (SPEC 6.2).
+    const out = new Uint8Array(12);
+    out[0] = query[0] ?? 0;
+    out[1] = query[1] ?? 0;
+    out[2] = 0x80;
+    out[3] = rcode & 0xf;
+    return out;
+  }
+  const out = new Uint8Array(parsed.questionEnd);
+  out.set(query.subarray(0, parsed.questionEnd));
+  const copied = parsed.opcode === 0 ? parsed.flags & (FLAG.RD | FLAG.CD) : 0;
+  const flags = FLAG.QR | (parsed.opcode << 11) | copied | (rcode & 0xf);
+  out[2] = flags >> 8;
+  out[3] = flags & 0xff;
+  out[4] = 0;
+  out[5] = 1;
+  out.fill(0, 6, 12);
+  return out;
+}
+
+/** Writes a 16-bit big-endian value. */
+export function put16(buf: Uint8Array, offset: number, value: number): void {
+  buf[offset] = (value >> 8) & 0xff;
+  buf[offset + 1] = value & 0xff;
+}
+
+/** Reads a 16-bit big-endian value. */
+export function get16(buf: Uint8Array, offset: number): number {
+  return (buf[offset]! << 8) | buf[offset + 1]!;
+}
+
+// ---------------------------------------------------------------- full decode / encode (slow paths)
+
+export type DecodedMessage = dnsPacket.DecodedPacket;
+export type MessageToEncode = dnsPacket.Packet;
+
+// dns-packet reads through Buffer methods; borrow the Buffer class from one of its own outputs
+// so this file names no runtime global.
+type BufferLike = Uint8Array & { readUInt16BE(offset: number): number };
+type BufferClass = { from(buf: ArrayBufferLike, offset: number, length: number): BufferLike };
+let bufferClass: BufferClass | undefined;
+function asBuffer(bytes: Uint8Array): BufferLike {
+  bufferClass ??= (dnsPacket.encode({ questions: [] }) as unknown as { constructor: BufferClass }).constructor;
+  return bufferClass.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Decodes a whole message; undefined when it does not parse. */
+export function decodeMessage(bytes: Uint8Array): DecodedMessage | undefined {
+  try {
+    return dnsPacket.decode(asBuffer(bytes) as never);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Encodes a whole message with name compression. */
+export function encodeMessage(message: MessageToEncode): Uint8Array {
+  return dnsPacket.encode(message);
+}

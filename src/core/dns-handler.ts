@@ -1,0 +1,96 @@
+/**
+ * Request intake and routing for one DNS message (SPEC 6.2, 6.3): bad input gets a DNS
+ * answer or is dropped, never a crash; names inside the domain go to the Mesos resolver,
+ * everything else to the forwarder.
+ *
+ * @module
+ */
+import type { ParsedQuery } from "./codec.ts";
+import { errorReply, FLAG, parseQuery, QTYPE, RCODE, udpLimit } from "./codec.ts";
+import type { Config } from "./config.ts";
+import type { Forwarder } from "./forwarder.ts";
+import type { MesosResolver } from "./mesos-resolver.ts";
+import type { SnapshotStore } from "./snapshot.ts";
+
+export type Transport = "udp" | "tcp";
+
+/** Observations the handler reports (the app wires them to metrics and logs). */
+export interface DnsObserver {
+  query?(zone: "mesos" | "forwarded", qtype: number, rcode: number): void;
+  dropped?(reason: string): void;
+  internalError?(error: unknown): void;
+}
+
+export interface DnsHandlerDeps {
+  readonly config: Config;
+  readonly store: SnapshotStore;
+  readonly resolver: MesosResolver;
+  readonly forwarder: Forwarder;
+  readonly observer?: DnsObserver;
+}
+
+/** Returns the reply (sync for local answers, a promise when forwarded) or undefined to send nothing. */
+export type DnsHandler = (message: Uint8Array, transport: Transport) => Uint8Array | Promise<Uint8Array> | undefined;
+
+export function createDnsHandler(deps: DnsHandlerDeps): DnsHandler {
+  const { config, store, resolver, forwarder, observer } = deps;
+  const domain = config.Domain;
+  const suffix = `.${domain}`;
+
+  function inDomain(lowerName: string): boolean {
+    return lowerName === domain || lowerName.endsWith(suffix);
+  }
+
+  function local(message: Uint8Array, parsed: ParsedQuery, transport: Transport): Uint8Array {
+    const snapshot = store.current();
+    if (!snapshot) return reply(message, parsed, RCODE.SERVFAIL, "mesos");
+    const limit = transport === "tcp" ? 65535 : udpLimit(parsed.edns);
+    const out = resolver.answer(message, parsed, snapshot, limit);
+    observer?.query?.("mesos", parsed.qtype, out[3]! & 0xf);
+    return out;
+  }
+
+  function reply(message: Uint8Array, parsed: ParsedQuery | undefined, rcode: number, zone: "mesos" | "forwarded") {
+    if (parsed) observer?.query?.(zone, parsed.qtype, rcode);
+    return errorReply(message, parsed, rcode);
+  }
+
+  async function forward(message: Uint8Array, parsed: ParsedQuery, transport: Transport): Promise<Uint8Array> {
+    try {
+      const out = await forwarder.forward(message, parsed, transport);
+      observer?.query?.("forwarded", parsed.qtype, out[3]! & 0xf);
+      return out;
+    } catch (error) {
+      observer?.internalError?.(error);
+      return reply(message, parsed, RCODE.SERVFAIL, "forwarded");
+    }
+  }
+
+  return (message, transport) => {
+    let parsed: ParsedQuery | undefined;
+    try {
+      const result = parseQuery(message);
+      if (result === "short" || result === "response") {
+        observer?.dropped?.(result);
+        return undefined;
+      }
+      if (typeof result === "string") return reply(message, undefined, RCODE.FORMERR, "mesos");
+      parsed = result;
+      // A query with TC set is answered FORMERR, as upstream (SPEC 10 #43).
+      if (parsed.flags & FLAG.TC || parsed.qdcount !== 1) return reply(message, undefined, RCODE.FORMERR, "mesos");
+      const zone = inDomain(parsed.lowerName) ? "mesos" : "forwarded";
+      // Only QUERY is implemented (SPEC 10 #12); upstream treated every opcode as QUERY.
+      if (parsed.opcode !== 0) return reply(message, parsed, RCODE.NOTIMP, zone);
+      if (zone === "forwarded") return forward(message, parsed, transport);
+      if (parsed.qclass !== 1 && parsed.qclass !== 255) return reply(message, parsed, RCODE.REFUSED, zone);
+      if (parsed.qtype === QTYPE.AXFR || parsed.qtype === 251 /* IXFR */) {
+        return reply(message, parsed, RCODE.REFUSED, zone);
+      }
+      return local(message, parsed, transport);
+    } catch (error) {
+      // A bug while handling one query must not take the server down: SERVFAIL, counted, logged.
+      observer?.internalError?.(error);
+      return errorReply(message, parsed, RCODE.SERVFAIL);
+    }
+  };
+}
