@@ -32,8 +32,12 @@ const problems: string[] = [];
 for (const path of files(CORE)) {
   const source = readFileSync(path, "utf8");
   const name = relative(join(CORE, "..", ".."), path);
-  for (const match of source.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
-    const spec = match[1]!;
+  const specs = [
+    ...source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm),
+    ...source.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
+    ...source.matchAll(/\bimport\(\s*["']([^"']+)["']/g),
+  ].map((m) => m[1]!);
+  for (const spec of specs) {
     if (spec.startsWith("./") || spec.startsWith("../")) {
       if (spec.includes("/adapters/")) problems.push(`${name}: imports an adapter: "${spec}"`);
       continue;

@@ -99,7 +99,17 @@ export async function startApp(options: AppOptions): Promise<App> {
       log.info(`DNS listening on ${config.Listener}:${dns.udp.port} (UDP and TCP)`);
     }
     if (config.HttpOn) {
-      const api = createHttpApi({ config, version: options.version, snapshot: () => store.current(), metrics: registry, now });
+      const api = createHttpApi({
+        config,
+        version: options.version,
+        snapshot: () => store.current(),
+        metrics: registry,
+        now,
+        onInternalError: (error, path) => {
+          metrics.internalError("http");
+          log.error(`Internal error while serving ${path}: ${describeError(error)}`);
+        },
+      });
       http = await platform.serveHttp({ address: config.HTTPListener, port: config.HttpPort, fetch: api });
       log.info(`HTTP API listening on http://${config.HTTPListener}:${http.local.port}`);
     }

@@ -223,7 +223,25 @@ export function get16(buf: Uint8Array, offset: number): number {
 
 // ---------------------------------------------------------------- full decode / encode (slow paths)
 
-export type DecodedMessage = dnsPacket.DecodedPacket;
+/** One decoded record, loosely typed (OPT records carry `udpPayloadSize` instead of `data`). */
+export interface DecodedRecord {
+  readonly name: string;
+  readonly type: string;
+  readonly ttl?: number;
+  readonly class?: string;
+  readonly data?: unknown;
+  readonly udpPayloadSize?: number;
+  readonly flags?: number;
+}
+
+/** A decoded message; dns-packet also sets `rcode` (its typings omit it) and always fills the sections. */
+export type DecodedMessage = Omit<dnsPacket.DecodedPacket, "answers" | "authorities" | "additionals"> & {
+  rcode: string;
+  answers: DecodedRecord[];
+  authorities: DecodedRecord[];
+  additionals: DecodedRecord[];
+  questions: dnsPacket.Question[];
+};
 export type MessageToEncode = dnsPacket.Packet;
 
 // dns-packet reads through Buffer methods; borrow the Buffer class from one of its own outputs
@@ -239,7 +257,7 @@ function asBuffer(bytes: Uint8Array): BufferLike {
 /** Decodes a whole message; undefined when it does not parse. */
 export function decodeMessage(bytes: Uint8Array): DecodedMessage | undefined {
   try {
-    return dnsPacket.decode(asBuffer(bytes) as never);
+    return dnsPacket.decode(asBuffer(bytes) as never) as unknown as DecodedMessage;
   } catch {
     return undefined;
   }

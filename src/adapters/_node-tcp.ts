@@ -1,0 +1,101 @@
+/**
+ * TCP over `node:net`, shared by the Node and Deno adapters. Deno runs it through its Node
+ * compatibility layer: one event-style implementation that already matches the contract's
+ * callbacks, with the runtime's own write buffering, instead of a second pull-style loop
+ * over `Deno.Conn` that would be written and tested separately.
+ *
+ * @module
+ */
+import { connect, createServer, type Socket } from "node:net";
+import {
+  NetError,
+  type TcpConnection,
+  type TcpConnectOptions,
+  type TcpHandlers,
+  type TcpListenOptions,
+  type TcpServer,
+} from "../core/platform.ts";
+import { hostPort, unmapAddress } from "./_address.ts";
+import { mapError } from "./_map-error.ts";
+
+/** Wraps a connected socket; `handlers` may be provided after wrapping (accepting side). */
+function wrap(socket: Socket): { conn: TcpConnection; attach(handlers: TcpHandlers): void } {
+  socket.setNoDelay(true);
+  const conn: TcpConnection = {
+    remote: { address: unmapAddress(socket.remoteAddress ?? ""), port: socket.remotePort ?? 0 },
+    write(data: Uint8Array): void {
+      if (socket.writable) socket.write(data);
+    },
+    close(): void {
+      // Flush what is queued, send FIN, then release the descriptor.
+      if (socket.writable) socket.end(() => socket.destroy());
+      else socket.destroy();
+    },
+  };
+  return {
+    conn,
+    attach(handlers: TcpHandlers): void {
+      socket.on("data", (chunk: Buffer) => {
+        handlers.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      });
+      // 'error' is always followed by 'close'; the contract reports only the close.
+      socket.on("error", () => {});
+      socket.once("close", () => handlers.onClose());
+    },
+  };
+}
+
+/** Listens for TCP connections on `options.address:options.port`. */
+export function listenNodeTcp(options: TcpListenOptions): Promise<TcpServer> {
+  const open = new Set<Socket>();
+  const server = createServer({ noDelay: true }, (socket) => {
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+    const { conn, attach } = wrap(socket);
+    attach(options.onConnection(conn));
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", (err) => {
+      reject(mapError(err, `Cannot listen on TCP ${hostPort(options.address, options.port)}`));
+    });
+    server.listen({ host: options.address, port: options.port, exclusive: true }, () => {
+      server.removeAllListeners("error");
+      server.on("error", () => {});
+      const bound = server.address();
+      const port = typeof bound === "object" && bound !== null ? bound.port : options.port;
+      resolve({
+        local: { address: options.address, port },
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const socket of open) socket.destroy();
+          }),
+      });
+    });
+  });
+}
+
+/** Connects to `options.address:options.port`, rejecting with `TIMED_OUT` past `timeoutMs`. */
+export function connectNodeTcp(options: TcpConnectOptions): Promise<TcpConnection> {
+  const where = hostPort(options.address, options.port);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: options.address, port: options.port, noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new NetError("TIMED_OUT", `Cannot connect to TCP ${where}: timed out after ${options.timeoutMs} ms`),
+      );
+    }, options.timeoutMs);
+    socket.once("error", (err) => {
+      clearTimeout(timer);
+      reject(mapError(err, `Cannot connect to TCP ${where}`));
+    });
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      const { conn, attach } = wrap(socket);
+      attach(options.handlers);
+      resolve(conn);
+    });
+  });
+}

@@ -1,0 +1,16 @@
+/**
+ * Picks the adapter of the runtime this process runs on. Each adapter is imported
+ * dynamically, so a runtime loads only its own; bundlers inline all of them, which is safe
+ * because adapters reach `Bun` and `Deno` only inside functions.
+ *
+ * @module
+ */
+import type { Platform } from "../core/platform.ts";
+
+/** The Platform of the current runtime: Bun, then Deno, else Node. */
+export async function detectPlatform(): Promise<Platform> {
+  const runtime = globalThis as { Bun?: unknown; Deno?: unknown };
+  if (typeof runtime.Bun !== "undefined") return (await import("./bun.ts")).bunPlatform;
+  if (typeof runtime.Deno !== "undefined") return (await import("./deno.ts")).denoPlatform;
+  return (await import("./node.ts")).nodePlatform;
+}

@@ -1,0 +1,75 @@
+/**
+ * {@link ZkClient} over the npm package `node-zookeeper-client` (pure JavaScript over
+ * `node:net`; works under Node, Bun and Deno). Translation only: the detection policy
+ * lives in `src/core/zk-detector.ts`.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import zookeeper from "node-zookeeper-client";
+import {
+  type ZkClient,
+  type ZkClientFactory,
+  type ZkClientOptions,
+  ZkError,
+  type ZkErrorCode,
+  type ZkSessionEvent,
+} from "../core/zk-client.ts";
+
+/** Creates a ZooKeeper client for the detector (`zkDetector({..., createClient: createZkClient})`). */
+export const createZkClient: ZkClientFactory = (options: ZkClientOptions): ZkClient => {
+  // Reconnect attempts cycle through the servers every spinDelay ms, for ever.
+  const client = zookeeper.createClient(options.servers, {
+    sessionTimeout: options.sessionTimeoutMs,
+    spinDelay: 250,
+    retries: 0,
+  });
+  if (options.credentials !== "") {
+    client.addAuthInfo("digest", Buffer.from(options.credentials));
+  }
+  let closed = false;
+
+  return {
+    connect() {
+      client.connect();
+    },
+    onSession(listener: (event: ZkSessionEvent) => void) {
+      client.on("connected", () => listener("connected"));
+      client.on("disconnected", () => listener("disconnected"));
+      client.on("expired", () => listener("expired"));
+    },
+    getChildren(path: string, watch?: () => void): Promise<string[]> {
+      return new Promise((resolve, reject) => {
+        if (closed) return reject(new ZkError("CLOSED", "ZooKeeper client closed"));
+        const watcher = watch ? () => watch() : undefined;
+        client.getChildren(path, watcher, (error, children) => {
+          if (error) reject(mapError(error, path));
+          else resolve(children);
+        });
+      });
+    },
+    getData(path: string): Promise<Uint8Array> {
+      return new Promise((resolve, reject) => {
+        if (closed) return reject(new ZkError("CLOSED", "ZooKeeper client closed"));
+        client.getData(path, (error, data) => {
+          if (error) reject(mapError(error, path));
+          else resolve(data ? new Uint8Array(data) : new Uint8Array());
+        });
+      });
+    },
+    close(): Promise<void> {
+      closed = true;
+      client.close();
+      return Promise.resolve();
+    },
+  };
+};
+
+function mapError(error: Error & { getCode?: () => number }, path: string): ZkError {
+  const number = typeof error.getCode === "function" ? error.getCode() : undefined;
+  let code: ZkErrorCode = "OTHER";
+  if (number === zookeeper.Exception.NO_NODE) code = "NO_NODE";
+  else if (number === zookeeper.Exception.CONNECTION_LOSS) code = "CONNECTION_LOSS";
+  else if (number === zookeeper.Exception.SESSION_EXPIRED) code = "SESSION_EXPIRED";
+  return new ZkError(code, `ZooKeeper ${path}: ${error.message}`, { cause: error });
+}

@@ -1,0 +1,72 @@
+/**
+ * The `/v1/config` document (SPEC 8.2): upstream's settings only, in upstream's key order.
+ *
+ * @module
+ */
+
+import type { Config, UpstreamConfig } from "./config.ts";
+
+/** Keys of `/v1/config`, in the order upstream's struct marshals them. */
+const VIEW_KEYS: ReadonlyArray<keyof UpstreamConfig> = [
+  "RefreshSeconds",
+  "Port",
+  "Timeout",
+  "StateTimeoutSeconds",
+  "ZkDetectionTimeout",
+  "HttpPort",
+  "TTL",
+  "SRVRecordDefaultWeight",
+  "SOASerial",
+  "SOARefresh",
+  "SOARetry",
+  "SOAExpire",
+  "SOAMinttl",
+  "SOAMname",
+  "SOARname",
+  "Masters",
+  "ZoneResolvers",
+  "Resolvers",
+  "IPSources",
+  "Zk",
+  "Domain",
+  "File",
+  "Listener",
+  "HTTPListener",
+  "RecurseOn",
+  "DnsOn",
+  "HttpOn",
+  "ExternalOn",
+  "EnforceRFC952",
+  "SetTruncateBit",
+  "EnumerationOn",
+  "MesosHTTPSOn",
+  "CACertFile",
+  "CertFile",
+  "KeyFile",
+  "MesosCredentials",
+  "IAMConfigFile",
+  "MesosAuthentication",
+];
+
+/** Shown instead of a non-empty Basic-auth secret (upstream shows it in clear, SPEC 10 #20). */
+export const MASKED_SECRET = "********";
+
+/**
+ * The object `/v1/config` serialises. Lists and maps are copies; `ZoneResolvers` keys are sorted
+ * as Go marshals maps; an unset list is `null`.
+ */
+export function configView(config: Config): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const key of VIEW_KEYS) {
+    const value = config[key];
+    view[key] = Array.isArray(value) ? [...value] : value;
+  }
+  const zones: Record<string, string[]> = {};
+  for (const zone of Object.keys(config.ZoneResolvers).sort()) zones[zone] = [...config.ZoneResolvers[zone]!];
+  view["ZoneResolvers"] = zones;
+  view["MesosCredentials"] = {
+    Principal: config.MesosCredentials.Principal,
+    Secret: config.MesosCredentials.Secret === "" ? "" : MASKED_SECRET,
+  };
+  return view;
+}
