@@ -4,10 +4,7 @@
  *
  * @module
  */
-import type { ParsedQuery } from "./codec.ts";
-import { QTYPE, RCODE } from "./codec.ts";
-import type { Config } from "./config.ts";
-import { splitSrvValue } from "./record-set.ts";
+
 import {
   encodeName,
   encodeRecord,
@@ -19,6 +16,10 @@ import {
   soaRdata,
   srvRdata,
 } from "./_wire-writer.ts";
+import type { ParsedQuery } from "./codec.ts";
+import { QTYPE, RCODE } from "./codec.ts";
+import type { Config } from "./config.ts";
+import { splitSrvValue } from "./record-set.ts";
 import type { PreparedAnswer, ZoneIndex } from "./zone-index.ts";
 
 const EMPTY: readonly Uint8Array[] = [];
@@ -27,6 +28,8 @@ interface Context {
   readonly index: ZoneIndex;
   readonly config: Config;
   readonly q: QuestionShape;
+  /** Offset of the apex (the domain's first label) inside the question. */
+  readonly apexOffset: number;
   /** Lookup name: the question with `.*` deleted (upstream's wildcard hack), trailing dot. */
   readonly fqdn: string;
   readonly isApex: boolean;
@@ -39,16 +42,20 @@ export function answerSections(
   parsed: ParsedQuery,
   kind: string,
 ): { answer: PreparedAnswer; cacheable: boolean } {
-  const fqdn = `${parsed.lowerName.replaceAll(".*", "")}.`;
-  const ctx: Context = {
-    index,
-    config,
-    q: questionShape(parsed.lowerName),
-    fqdn,
-    isApex: fqdn === `${index.domain}.`,
-  };
+  const fqdn = `${parsed.lowerName.includes(".*") ? parsed.lowerName.replaceAll(".*", "") : parsed.lowerName}.`;
+  const isApex = fqdn === `${index.domain}.`;
   const exists = index.hasName(fqdn);
-  const present = exists || ctx.isApex || index.isEmptyNonTerminal(fqdn);
+  const present = exists || isApex || index.isEmptyNonTerminal(fqdn);
+  // The question ends with the domain, then the root byte, QTYPE and QCLASS.
+  const apexOffset = parsed.questionEnd - 5 - index.domainWireLength;
+  if (!present && kind !== "SRV") {
+    // Names that do not exist share one prepared NXDOMAIN per apex offset: no per-name work.
+    return {
+      answer: index.negative(RCODE.NXDOMAIN, apexOffset, () => soaRecord(config, index, apexOffset)),
+      cacheable: false,
+    };
+  }
+  const ctx: Context = { index, config, q: questionShape(parsed.lowerName), apexOffset, fqdn, isApex };
   return { answer: sectionsFor(ctx, kind, exists, present), cacheable: present };
 }
 
@@ -65,19 +72,25 @@ function sectionsFor(ctx: Context, kind: string, exists: boolean, present: boole
       return { rcode: RCODE.NOERROR, answers, authority: EMPTY, additional };
     }
     case "SOA":
-      return ctx.isApex ? positive([soaRecord(ctx)]) : negative(ctx, present);
+      return ctx.isApex
+        ? positive([soaRecord(ctx.config, ctx.index, ctx.apexOffset)])
+        : negative(ctx, present);
     case "NS":
       return ctx.isApex ? positive([nsRecord(ctx)]) : negative(ctx, present);
     case "ANY": {
-      if (ctx.isApex) return positive([nsRecord(ctx), soaRecord(ctx)]);
+      if (ctx.isApex) return positive([nsRecord(ctx), soaRecord(ctx.config, ctx.index, ctx.apexOffset)]);
       if (!exists) return negative(ctx, present);
       const srv = srvRecords(ctx);
       const owner = ownerOf(ctx);
-      const answers = [...srv.answers, ...addressRecords(ctx, "A", owner), ...addressRecords(ctx, "AAAA", owner)];
+      const answers = [
+        ...srv.answers,
+        ...addressRecords(ctx, "A", owner),
+        ...addressRecords(ctx, "AAAA", owner),
+      ];
       return {
         rcode: RCODE.NOERROR,
         answers,
-        authority: [nsRecord(ctx), soaRecord(ctx)],
+        authority: [nsRecord(ctx), soaRecord(ctx.config, ctx.index, ctx.apexOffset)],
         additional: srv.additional,
       };
     }
@@ -92,12 +105,8 @@ function positive(answers: Uint8Array[]): PreparedAnswer {
 
 /** NODATA when the name is present in the tree, else NXDOMAIN; both with the apex SOA. */
 function negative(ctx: Context, present: boolean): PreparedAnswer {
-  return {
-    rcode: present ? RCODE.NOERROR : RCODE.NXDOMAIN,
-    answers: EMPTY,
-    authority: [soaRecord(ctx)],
-    additional: EMPTY,
-  };
+  const rcode = present ? RCODE.NOERROR : RCODE.NXDOMAIN;
+  return ctx.index.negative(rcode, ctx.apexOffset, () => soaRecord(ctx.config, ctx.index, ctx.apexOffset));
 }
 
 /** A/AAAA owner: the lookup name (upstream); a pointer to the question when they are equal. */
@@ -129,7 +138,12 @@ function srvRecords(ctx: Context): { answers: Uint8Array[]; additional: Uint8Arr
     if (!srv) continue;
     const target = encodeName(srv.target, ctx.q);
     answers.push(
-      encodeRecord(QUESTION_POINTER, QTYPE.SRV, ctx.config.TTL, srvRdata(ctx.config.SRVRecordDefaultWeight, srv.port, target)),
+      encodeRecord(
+        QUESTION_POINTER,
+        QTYPE.SRV,
+        ctx.config.TTL,
+        srvRdata(ctx.config.SRVRecordDefaultWeight, srv.port, target),
+      ),
     );
     if (targets.has(srv.target)) continue;
     targets.add(srv.target);
@@ -144,23 +158,41 @@ function srvRecords(ctx: Context): { answers: Uint8Array[]; additional: Uint8Arr
   return { answers, additional };
 }
 
-function apexOwner(ctx: Context): Uint8Array {
-  return encodeName(`${ctx.index.domain}.`, ctx.q);
+/** The domain's labels placed at `apexOffset`: SOA and NS names compress against the apex only. */
+function apexShape(index: ZoneIndex, apexOffset: number): QuestionShape {
+  const labels = index.domain.split(".");
+  const offsets: number[] = [];
+  let at = apexOffset;
+  for (const label of labels) {
+    offsets.push(at);
+    at += label.length + 1;
+  }
+  return { labels, offsets };
+}
+
+function apexPointer(apexOffset: number): Uint8Array {
+  return Uint8Array.of(0xc0 | (apexOffset >> 8), apexOffset & 0xff);
 }
 
 /** The apex SOA; MINIMUM is SOAMinttl (upstream used TTL, SPEC 10 #4). */
-function soaRecord(ctx: Context): Uint8Array {
-  const c = ctx.config;
-  const rdata = soaRdata(encodeName(c.SOAMname, ctx.q), encodeName(c.SOARname, ctx.q), [
-    ctx.index.serial,
+function soaRecord(c: Config, index: ZoneIndex, apexOffset: number): Uint8Array {
+  const apex = apexShape(index, apexOffset);
+  const rdata = soaRdata(encodeName(c.SOAMname, apex), encodeName(c.SOARname, apex), [
+    index.serial,
     c.SOARefresh,
     c.SOARetry,
     c.SOAExpire,
     c.SOAMinttl,
   ]);
-  return encodeRecord(apexOwner(ctx), QTYPE.SOA, c.TTL, rdata);
+  return encodeRecord(apexPointer(apexOffset), QTYPE.SOA, c.TTL, rdata);
 }
 
 function nsRecord(ctx: Context): Uint8Array {
-  return encodeRecord(apexOwner(ctx), QTYPE.NS, ctx.config.TTL, encodeName(ctx.config.SOAMname, ctx.q));
+  const apex = apexShape(ctx.index, ctx.apexOffset);
+  return encodeRecord(
+    apexPointer(ctx.apexOffset),
+    QTYPE.NS,
+    ctx.config.TTL,
+    encodeName(ctx.config.SOAMname, apex),
+  );
 }

@@ -35,7 +35,15 @@ export function qtypeName(qtype: number): string {
 export const RCODE_NAMES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"] as const;
 
 /** Header flag bits (second 16-bit word of the header). */
-export const FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080, AD: 0x0020, CD: 0x0010 } as const;
+export const FLAG = {
+  QR: 0x8000,
+  AA: 0x0400,
+  TC: 0x0200,
+  RD: 0x0100,
+  RA: 0x0080,
+  AD: 0x0020,
+  CD: 0x0010,
+} as const;
 
 /** EDNS(0) facts of a query's OPT record. */
 export interface Edns {
@@ -102,11 +110,25 @@ export function parseQuery(msg: Uint8Array): ParsedQuery | QueryProblem {
   };
 }
 
-/** Reads an uncompressed question name; labels containing dots or non-ASCII are escaped. */
-function readQuestionName(msg: Uint8Array, start: number): { text: string; lower: string; end: number } | undefined {
+// Scratch space for question names: 255 wire bytes, each at most 4 characters when escaped.
+const nameChars = new Uint16Array(1024);
+const lowerChars = new Uint16Array(1024);
+
+function charsToString(chars: Uint16Array, length: number): string {
+  return String.fromCharCode.apply(null, chars.subarray(0, length) as unknown as number[]);
+}
+
+/**
+ * Reads an uncompressed question name into its text and lower-case text in one pass.
+ * Label bytes that are dots, backslashes or not printable ASCII are written as `\DDD`.
+ */
+function readQuestionName(
+  msg: Uint8Array,
+  start: number,
+): { text: string; lower: string; end: number } | undefined {
   let offset = start;
-  let text = "";
-  let total = 0;
+  let n = 0;
+  let hasUpper = false;
   for (;;) {
     if (offset >= msg.length) return undefined;
     const len = msg[offset]!;
@@ -115,18 +137,32 @@ function readQuestionName(msg: Uint8Array, start: number): { text: string; lower
       break;
     }
     if (len > 63) return undefined; // compression pointers are not expected in a question
-    if (offset + 1 + len > msg.length) return undefined;
-    total += len + 1;
-    if (total > 254) return undefined;
-    if (text.length > 0) text += ".";
+    if (offset + 1 + len > msg.length || offset + len + 1 - start > 254) return undefined;
+    if (n > 0) {
+      nameChars[n] = 46;
+      lowerChars[n++] = 46;
+    }
     for (let i = offset + 1; i <= offset + len; i++) {
       const c = msg[i]!;
-      if (c === 0x2e || c === 0x5c || c < 0x21 || c > 0x7e) text += `\\${c.toString().padStart(3, "0")}`;
-      else text += String.fromCharCode(c);
+      if (c === 0x2e || c === 0x5c || c < 0x21 || c > 0x7e) {
+        nameChars[n] = lowerChars[n] = 92;
+        nameChars[n + 1] = lowerChars[n + 1] = 48 + Math.floor(c / 100);
+        nameChars[n + 2] = lowerChars[n + 2] = 48 + (Math.floor(c / 10) % 10);
+        nameChars[n + 3] = lowerChars[n + 3] = 48 + (c % 10);
+        n += 4;
+      } else if (c >= 65 && c <= 90) {
+        nameChars[n] = c;
+        lowerChars[n++] = c + 32;
+        hasUpper = true;
+      } else {
+        nameChars[n] = lowerChars[n] = c;
+        n++;
+      }
     }
     offset += len + 1;
   }
-  return { text, lower: asciiLower(text), end: offset };
+  const text = charsToString(nameChars, n);
+  return { text, lower: hasUpper ? charsToString(lowerChars, n) : text, end: offset };
 }
 
 /** ASCII-only lower-casing (DNS names compare case-insensitively for A-Z only). */
@@ -250,7 +286,8 @@ type BufferLike = Uint8Array & { readUInt16BE(offset: number): number };
 type BufferClass = { from(buf: ArrayBufferLike, offset: number, length: number): BufferLike };
 let bufferClass: BufferClass | undefined;
 function asBuffer(bytes: Uint8Array): BufferLike {
-  bufferClass ??= (dnsPacket.encode({ questions: [] }) as unknown as { constructor: BufferClass }).constructor;
+  bufferClass ??= (dnsPacket.encode({ questions: [] }) as unknown as { constructor: BufferClass })
+    .constructor;
   return bufferClass.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -263,7 +300,11 @@ export function decodeMessage(bytes: Uint8Array): DecodedMessage | undefined {
   }
 }
 
-/** Encodes a whole message with name compression. */
+/**
+ * Encodes a whole message with name compression. Returns a plain Uint8Array (dns-packet
+ * gives a Buffer, whose `slice()` would be a view rather than a copy).
+ */
 export function encodeMessage(message: MessageToEncode): Uint8Array {
-  return dnsPacket.encode(message);
+  const buf = dnsPacket.encode(message);
+  return new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }

@@ -34,8 +34,8 @@ export function parseIpv6(text: string): Uint8Array | undefined {
   if (halves.length > 2) return undefined;
   const head = halves[0] === "" ? [] : halves[0]!.split(":");
   const tail = halves.length === 2 && halves[1] !== "" ? halves[1]!.split(":") : [];
-  const lastGroupIsV4 = halves.length === 2 && tail.length === 0 ? false : true;
-  const headWords = toWords(head, halves.length === 1 && lastGroupIsV4);
+  // An embedded IPv4 tail can end the head only when there is no `::`.
+  const headWords = toWords(head, halves.length === 1);
   const tailWords = toWords(tail, true);
   if (!headWords || !tailWords) return undefined;
   let words: number[];

@@ -21,12 +21,30 @@ export class ZoneIndex {
   /** The domain, lower case, no trailing dot. */
   readonly domain: string;
   #ancestors: Set<string> | undefined;
+  /** Bytes the domain takes in a name on the wire, without the root byte. */
+  readonly domainWireLength: number;
   readonly #prepared = new Map<string, PreparedAnswer>();
+  readonly #negatives = new Map<number, PreparedAnswer>();
 
   constructor(records: RecordSet, serial: number, domain: string) {
     this.records = records;
     this.serial = serial;
     this.domain = domain;
+    this.domainWireLength = domain.length + 1;
+  }
+
+  /**
+   * The negative answer (NXDOMAIN or NODATA with the apex SOA) for questions whose apex
+   * sits at `apexOffset`; built once per offset, since the SOA bytes depend only on it.
+   */
+  negative(rcode: number, apexOffset: number, soa: () => Uint8Array): PreparedAnswer {
+    const key = apexOffset * 16 + rcode;
+    let answer = this.#negatives.get(key);
+    if (!answer) {
+      answer = { rcode, answers: [], authority: [soa()], additional: [] };
+      this.#negatives.set(key, answer);
+    }
+    return answer;
   }
 
   /** True when `fqdn` (lower case, trailing dot) holds any A, AAAA or SRV value. */

@@ -1,0 +1,24 @@
+import { describe, expect, test } from "bun:test";
+import { FrameReader, frameMessage } from "../../src/core/tcp-framing.ts";
+
+describe("tcp-framing", () => {
+  test("FrameReader.push() reassembles messages split across chunks and several per chunk", () => {
+    const a = frameMessage(Uint8Array.of(1, 2, 3));
+    const b = frameMessage(Uint8Array.of(4, 5));
+    const joined = new Uint8Array([...a, ...b]);
+    const reader = new FrameReader();
+    expect(reader.push(joined.subarray(0, 1))).toEqual([]);
+    expect(reader.push(joined.subarray(1, 4))).toEqual([]);
+    const out = reader.push(joined.subarray(4));
+    expect(out?.map((m) => [...m])).toEqual([[1, 2, 3], [4, 5]]);
+  });
+
+  test("FrameReader.push() returns an empty message for a zero length prefix", () => {
+    expect(new FrameReader().push(Uint8Array.of(0, 0))?.map((m) => m.length)).toEqual([0]);
+  });
+
+  test("FrameReader.push() gives up when a peer piles up more than the limit", () => {
+    const reader = new FrameReader(10);
+    expect(reader.push(Uint8Array.of(0xff, 0xff, ...new Array(20).fill(1)))).toBeUndefined();
+  });
+});
