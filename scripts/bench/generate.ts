@@ -1,0 +1,161 @@
+/**
+ * Record-generation benchmark: synthetic Mesos states of 1k, 10k and 100k running tasks
+ * (4 frameworks, 50 agents, DiscoveryInfo on every fifth app, container IPs on half the
+ * tasks), timed through JSON.parse, parseState and generateRecords. Each size runs in its own
+ * child process so the peak RSS figures do not mix.
+ *
+ * Run by hand: `npx bun scripts/bench/generate.ts [sizes...]`. Target: 100k tasks in < 1 s
+ * and < 300 MB RSS under Bun.
+ */
+
+import { spawnSync } from "node:child_process";
+import { defaultConfig } from "../../src/core/config.ts";
+import { generateRecords } from "../../src/core/records.ts";
+import { parseState } from "../../src/core/state.ts";
+
+const AGENTS = 50;
+const FRAMEWORKS = ["marathon", "chronos", "spark-dispatcher", "jenkins"];
+const INSTANCES_PER_APP = 20;
+
+function syntheticState(taskCount: number): string {
+  const slaves = Array.from({ length: AGENTS }, (_, i) => ({
+    id: `20240101-000000-1234567890-5050-1111-S${i}`,
+    pid: `slave(1)@10.1.${i >> 8}.${i & 255}:5051`,
+    hostname: `agent-${i}.example`,
+  }));
+  const frameworks = FRAMEWORKS.map((name, i) => ({
+    name,
+    id: `fw-${i}`,
+    pid: `scheduler-${i}@10.0.0.${i + 1}:${8080 + i}`,
+    hostname: `sched-${i}.example`,
+    tasks: [] as unknown[],
+  }));
+  for (let n = 0; n < taskCount; n++) {
+    const app = Math.floor(n / INSTANCES_PER_APP);
+    const framework = frameworks[app % frameworks.length]!;
+    const agent = n % AGENTS;
+    const name = `app-${app}`;
+    const ip = `172.${16 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+    const status: Record<string, unknown> = {
+      state: "TASK_RUNNING",
+      timestamp: 1700000000 + n / 1000,
+      labels: n % 4 === 1 ? [{ key: "Docker.NetworkSettings.IPAddress", value: ip }] : [],
+    };
+    if (n % 2 === 0) status["container_status"] = { network_infos: [{ ip_addresses: [{ ip_address: ip }] }] };
+    const task: Record<string, unknown> = {
+      id: `${name}.${n.toString(16).padStart(8, "0")}-90bc-11e6-ae70-70b3d5800001`,
+      name,
+      framework_id: "fw",
+      executor_id: "",
+      slave_id: slaves[agent]!.id,
+      state: "TASK_RUNNING",
+      resources: { cpus: 0.1, mem: 128, disk: 0, ports: `[${31000 + (n % 1000)}-${31001 + (n % 1000)}]` },
+      statuses: [status],
+    };
+    if (app % 5 === 0) {
+      task["discovery"] = {
+        visibility: "FRAMEWORK",
+        name,
+        ports: { ports: [{ number: 80, name: "http", protocol: "tcp" }] },
+      };
+    }
+    framework.tasks.push(task);
+  }
+  return JSON.stringify({ leader: "master@10.0.0.100:5050", frameworks, slaves });
+}
+
+interface Result {
+  tasks: number;
+  megabytes: number;
+  jsonMs: number;
+  parseMs: number;
+  generateMs: number;
+  /** User + system CPU of the whole process over the three phases (GC threads included). */
+  cpuMs: number;
+  names: number;
+  peakRssMb: number;
+}
+
+/** JSON.parse and parseState, in their own scope so the text and the JSON tree become garbage, as in the server. */
+function parsePhase(taskCount: number, sample: () => void) {
+  const text = syntheticState(taskCount);
+  const t0 = performance.now();
+  const json: unknown = JSON.parse(text);
+  const t1 = performance.now();
+  sample();
+  const { state } = parseState(json);
+  const t2 = performance.now();
+  sample();
+  return { state, megabytes: text.length / 1e6, jsonMs: t1 - t0, parseMs: t2 - t1 };
+}
+
+function measure(taskCount: number): Result {
+  let peak = process.memoryUsage().rss;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  };
+  const sampler = setInterval(sample, 5);
+  const cpu0 = process.cpuUsage();
+  const parsed = parsePhase(taskCount, sample);
+  const config = { ...defaultConfig(), Listener: "10.0.0.200" };
+  const t2 = performance.now();
+  const records = generateRecords({
+    state: parsed.state,
+    config,
+    masters: [],
+    resolved: new Map(),
+    localAddresses: [],
+  });
+  const t3 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  sample();
+  clearInterval(sampler);
+  return {
+    tasks: taskCount,
+    megabytes: parsed.megabytes,
+    jsonMs: parsed.jsonMs,
+    parseMs: parsed.parseMs,
+    generateMs: t3 - t2,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    names: records.a.size + records.aaaa.size + records.srv.size,
+    peakRssMb: peak / 1e6,
+  };
+}
+
+const args = process.argv.slice(2);
+if (args[0] === "--child") {
+  console.log(JSON.stringify(measure(Number(args[1]))));
+} else {
+  const sizes = args.length > 0 ? args.map(Number) : [1_000, 10_000, 100_000];
+  const rows: Result[] = [];
+  for (const size of sizes) {
+    const child = spawnSync(process.execPath, [process.argv[1]!, "--child", String(size)], {
+      encoding: "utf8",
+    });
+    if (child.status !== 0) {
+      console.error(`size ${size} failed:\n${child.stderr}`);
+      process.exit(1);
+    }
+    rows.push(JSON.parse(child.stdout.trim().split("\n").pop()!));
+  }
+  const fixed = (n: number) => n.toFixed(0);
+  console.log(
+    "tasks    state MB  JSON.parse ms  parseState ms  generate ms  total ms  CPU ms    names  peak RSS MB",
+  );
+  for (const r of rows) {
+    const total = r.jsonMs + r.parseMs + r.generateMs;
+    console.log(
+      [
+        String(r.tasks).padEnd(8),
+        r.megabytes.toFixed(1).padStart(8),
+        fixed(r.jsonMs).padStart(13),
+        fixed(r.parseMs).padStart(14),
+        fixed(r.generateMs).padStart(12),
+        fixed(total).padStart(9),
+        fixed(r.cpuMs).padStart(7),
+        String(r.names).padStart(8),
+        fixed(r.peakRssMb).padStart(12),
+      ].join(" "),
+    );
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * The Mesos master state document (SPEC 4), parsed into the normalised {@link MesosState}.
+ *
+ * Upstream fails the whole document on one malformed pid or wrong-typed field, and crashes
+ * on an agent without pid or a bad port range (SPEC 10 #14-17). Here each framework, task
+ * and agent is validated on its own: a bad one is skipped with a warning naming it, the
+ * rest of the document is used.
+ *
+ * @module
+ */
+
+import { agentSchema, check, frameworkSchema, type TaskInput, taskSchema } from "./_state-schema.ts";
+import { isIp, splitHostPort } from "./ip.ts";
+import { parsePortRanges } from "./port-ranges.ts";
+import { parseUpid } from "./upid.ts";
+
+/** A host and port taken from a PID (SPEC 4.2). `host` is an IP literal or a hostname. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface MesosLabel {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface MesosStatus {
+  readonly state: string;
+  /** Seconds since the epoch; 0 when absent. */
+  readonly timestamp: number;
+  readonly labels: readonly MesosLabel[];
+  /**
+   * NetworkInfo IP texts, unvalidated, in order (SPEC 4.6): per `network_infos[]` entry, every
+   * `ip_addresses[].ip_address` when that list is non-empty, else its 0.25-style `ip_address`.
+   */
+  readonly networkIps: readonly string[];
+}
+
+export interface DiscoveryPort {
+  /** An integer; range is checked by the generator. */
+  readonly number: number;
+  readonly name: string;
+  readonly protocol: string;
+}
+
+/** DiscoveryInfo, present only when its `name` is non-empty (upstream's `HasDiscoveryInfo`). */
+export interface Discovery {
+  readonly name: string;
+  readonly ports: readonly DiscoveryPort[];
+}
+
+export interface MesosTask {
+  readonly id: string;
+  readonly name: string;
+  readonly slaveId: string;
+  readonly state: string;
+  /** Expanded host ports (SPEC 4.3). */
+  readonly ports: readonly number[];
+  readonly statuses: readonly MesosStatus[];
+  readonly discovery: Discovery | undefined;
+}
+
+export interface MesosFramework {
+  readonly name: string;
+  /** Scheduler address from `pid`; undefined when the framework has none (SPEC 4.8). */
+  readonly pid: HostPort | undefined;
+  /** Scheduler host when there is no pid. */
+  readonly hostname: string;
+  readonly tasks: readonly MesosTask[];
+}
+
+export interface MesosAgent {
+  readonly id: string;
+  readonly pid: HostPort;
+}
+
+export interface MesosState {
+  /** `name@ip:port`, or "" when absent. */
+  readonly leader: string;
+  readonly frameworks: readonly MesosFramework[];
+  readonly slaves: readonly MesosAgent[];
+}
+
+/**
+ * Parses state text. Not JSON, or JSON that is not an object, gives `ok: false` with one
+ * line; anything else gives a state (see {@link parseState}). Never throws.
+ */
+export function parseStateText(
+  text: string,
+): { ok: true; state: MesosState; warnings: string[] } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `state is not valid JSON: ${error instanceof Error ? error.message : error}` };
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return {
+      ok: false,
+      error: `state is not a JSON object (got ${Array.isArray(json) ? "array" : typeof json})`,
+    };
+  }
+  return { ok: true, ...parseState(json) };
+}
+
+/**
+ * Normalises a decoded state document. Never fails: a malformed framework, task or agent
+ * is skipped (or, for a framework's bad pid, just its scheduler address) with a warning.
+ */
+export function parseState(json: unknown): { state: MesosState; warnings: string[] } {
+  const warnings: string[] = [];
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    warnings.push("state is not a JSON object; treated as empty");
+    return { state: { leader: "", frameworks: [], slaves: [] }, warnings };
+  }
+  const doc = json as Record<string, unknown>;
+  let leader = "";
+  if (typeof doc["leader"] === "string") leader = doc["leader"];
+  else if (doc["leader"] != null) warnings.push(`state field "leader" is not a string; ignored`);
+  const frameworks: MesosFramework[] = [];
+  for (const [index, raw] of listField(doc, "frameworks", warnings).entries()) {
+    const framework = parseFramework(raw, index, warnings);
+    if (framework) frameworks.push(framework);
+  }
+  const slaves: MesosAgent[] = [];
+  for (const [index, raw] of listField(doc, "slaves", warnings).entries()) {
+    const agent = parseAgent(raw, index, warnings);
+    if (agent) slaves.push(agent);
+  }
+  return { state: { leader, frameworks, slaves }, warnings };
+}
+
+/**
+ * Hosts the generator will look up in its `resolved` map: framework and agent hosts, the
+ * leader host, and hosts of `extra.masters` (`host:port`) and `extra.listener`, that are not
+ * IP literals. The caller resolves them with the system resolver (SPEC 4.7, 4.8, 10 #42).
+ */
+export function hostnamesToResolve(
+  state: MesosState,
+  extra: { masters?: readonly string[]; listener?: string } = {},
+): string[] {
+  const hosts = new Set<string>();
+  const add = (host: string) => {
+    if (host !== "" && !isIp(host)) hosts.add(host);
+  };
+  for (const framework of state.frameworks) add(framework.pid ? framework.pid.host : framework.hostname);
+  for (const agent of state.slaves) add(agent.pid.host);
+  const leader = parseUpid(state.leader);
+  if (leader) add(leader.host);
+  for (const master of extra.masters ?? []) {
+    const hostPort = splitHostPort(master);
+    if (hostPort) add(hostPort.host);
+  }
+  if (extra.listener !== undefined) add(extra.listener);
+  return Array.from(hosts);
+}
+
+function listField(doc: Record<string, unknown>, key: string, warnings: string[]): unknown[] {
+  const value = doc[key];
+  if (Array.isArray(value)) return value;
+  if (value != null) warnings.push(`state field "${key}" is not a list; ignored`);
+  return [];
+}
+
+/** A name for warnings: the entity's `name` (or `id`) when it is a string, else its index. */
+function describe(raw: unknown, index: number, key: "name" | "id"): string {
+  if (typeof raw === "object" && raw !== null) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (typeof value === "string" && value !== "") return JSON.stringify(value);
+  }
+  return `#${index}`;
+}
+
+function parseFramework(raw: unknown, index: number, warnings: string[]): MesosFramework | undefined {
+  const result = check(frameworkSchema, raw);
+  if (!result.ok) {
+    warnings.push(`framework ${describe(raw, index, "name")}: ${result.error}; framework skipped`);
+    return undefined;
+  }
+  const input = result.value;
+  const where = `framework ${JSON.stringify(input.name)}`;
+  let pid: HostPort | undefined;
+  let hostname = input.hostname;
+  if (input.pid != null) {
+    const upid = parseUpid(input.pid);
+    if (upid) pid = { host: upid.host, port: upid.port };
+    else {
+      // The tasks are still good; only the scheduler records depend on the pid.
+      warnings.push(`${where}: bad pid ${JSON.stringify(input.pid)}; scheduler records skipped`);
+      hostname = "";
+    }
+  }
+  const tasks: MesosTask[] = [];
+  for (const [taskIndex, rawTask] of input.tasks.entries()) {
+    const task = parseTask(rawTask, taskIndex, where, warnings);
+    if (task) tasks.push(task);
+  }
+  return { name: input.name, pid, hostname, tasks };
+}
+
+function parseTask(raw: unknown, index: number, where: string, warnings: string[]): MesosTask | undefined {
+  const result = check(taskSchema, raw);
+  if (!result.ok) {
+    warnings.push(`${where} task ${describe(raw, index, "name")}: ${result.error}; task skipped`);
+    return undefined;
+  }
+  const input = result.value;
+  const portText = input.resources.ports;
+  let ports: readonly number[] = EMPTY;
+  if (portText !== "" && portText !== "[]") {
+    const parsed = parsePortRanges(portText);
+    ports = parsed.ports;
+    for (const problem of parsed.problems)
+      warnings.push(`${where} task ${JSON.stringify(input.name)}: ${problem}`);
+  }
+  return {
+    id: input.id,
+    name: input.name,
+    slaveId: input.slave_id,
+    state: input.state,
+    ports,
+    statuses: input.statuses.map(toStatus),
+    discovery: toDiscovery(input, where, warnings),
+  };
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function toStatus(status: TaskInput["statuses"][number]): MesosStatus {
+  const infos = status.container_status.network_infos;
+  let networkIps: string[] | readonly never[] = EMPTY;
+  if (infos.length > 0) {
+    const ips: string[] = [];
+    for (const info of infos) {
+      if (info.ip_addresses.length > 0) for (const address of info.ip_addresses) ips.push(address.ip_address);
+      else ips.push(info.ip_address);
+    }
+    networkIps = ips;
+  }
+  return { state: status.state, timestamp: status.timestamp, labels: status.labels, networkIps };
+}
+
+function toDiscovery(input: TaskInput, where: string, warnings: string[]): Discovery | undefined {
+  const discovery = input.discovery;
+  if (!discovery || discovery.name === "") return undefined;
+  const ports: DiscoveryPort[] = [];
+  for (const port of discovery.ports.ports) {
+    // Out-of-range numbers are skipped (SPEC 10 #41: upstream wrapped them to 16 bits when answering).
+    if (Number.isInteger(port.number) && port.number >= 0 && port.number <= 65535) ports.push(port);
+    else {
+      warnings.push(
+        `${where} task ${JSON.stringify(input.name)}: DiscoveryInfo port ${port.number} skipped: not an integer 0..65535`,
+      );
+    }
+  }
+  return { name: discovery.name, ports };
+}
+
+function parseAgent(raw: unknown, index: number, warnings: string[]): MesosAgent | undefined {
+  const result = check(agentSchema, raw);
+  if (!result.ok) {
+    warnings.push(`agent ${describe(raw, index, "id")}: ${result.error}; agent skipped`);
+    return undefined;
+  }
+  const { id, pid: pidText } = result.value;
+  const where = `agent ${JSON.stringify(id)}`;
+  if (pidText == null) {
+    warnings.push(`${where}: no pid; agent skipped`);
+    return undefined;
+  }
+  const pid = parseUpid(pidText);
+  if (!pid) {
+    warnings.push(`${where}: bad pid ${JSON.stringify(pidText)}; agent skipped`);
+    return undefined;
+  }
+  return { id, pid: { host: pid.host, port: pid.port } };
+}
