@@ -27,6 +27,7 @@
 import { exitProcess, processArgs } from "./src/adapters/process.ts";
 import { main } from "./src/main.ts";
 
+export { detectPlatform } from "./src/adapters/select.ts";
 export type { App, AppOptions, Logger } from "./src/core/app.ts";
 export { startApp } from "./src/core/app.ts";
 export type { Config } from "./src/core/config.ts";
@@ -38,7 +39,6 @@ export type { RecordSet } from "./src/core/record-set.ts";
 export { generateRecords } from "./src/core/records.ts";
 export { parseState, parseStateText } from "./src/core/state.ts";
 export { zoneText } from "./src/core/zone-text.ts";
-export { detectPlatform } from "./src/adapters/select.ts";
 export { main } from "./src/main.ts";
 
 if ((import.meta as { main?: boolean }).main) {

@@ -4,7 +4,11 @@ import { connect, createServer } from "node:net";
 import { type DecodedMessage, decodeMessage, encodeMessage } from "../src/core/codec.ts";
 import { FrameReader, frameMessage } from "../src/core/tcp-framing.ts";
 
-export function queryBytes(name: string, type: string, options: { id?: number; edns?: number } = {}): Uint8Array {
+export function queryBytes(
+  name: string,
+  type: string,
+  options: { id?: number; edns?: number } = {},
+): Uint8Array {
   return encodeMessage({
     type: "query",
     id: options.id ?? Math.floor(Math.random() * 65536),
@@ -15,7 +19,12 @@ export function queryBytes(name: string, type: string, options: { id?: number; e
 }
 
 /** Sends raw bytes over UDP; resolves with the reply bytes or undefined on timeout. */
-export function udpExchange(host: string, port: number, message: Uint8Array, timeoutMs = 1000): Promise<Uint8Array | undefined> {
+export function udpExchange(
+  host: string,
+  port: number,
+  message: Uint8Array,
+  timeoutMs = 1000,
+): Promise<Uint8Array | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
     const timer = setTimeout(() => {
@@ -32,7 +41,12 @@ export function udpExchange(host: string, port: number, message: Uint8Array, tim
 }
 
 /** Sends several framed messages on one TCP connection; resolves with the replies received in time. */
-export function tcpExchange(host: string, port: number, messages: Uint8Array[], timeoutMs = 2000): Promise<Uint8Array[]> {
+export function tcpExchange(
+  host: string,
+  port: number,
+  messages: Uint8Array[],
+  timeoutMs = 2000,
+): Promise<Uint8Array[]> {
   return new Promise((resolve) => {
     const replies: Uint8Array[] = [];
     const reader = new FrameReader();
@@ -55,7 +69,12 @@ export function tcpExchange(host: string, port: number, messages: Uint8Array[], 
   });
 }
 
-export async function ask(host: string, port: number, name: string, type: string): Promise<DecodedMessage | undefined> {
+export async function ask(
+  host: string,
+  port: number,
+  name: string,
+  type: string,
+): Promise<DecodedMessage | undefined> {
   const reply = await udpExchange(host, port, queryBytes(name, type));
   return reply ? decodeMessage(reply) : undefined;
 }

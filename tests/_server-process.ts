@@ -21,7 +21,12 @@ export type Runtime = "bun" | "deno" | "node" | "binary";
 export const DENO_FLAGS = ["--allow-net", "--allow-read", "--allow-env", "--allow-sys=networkInterfaces"];
 
 /** The command line that runs the server with `args` under `runtime`. */
-export function serverCommand(runtime: Runtime, args: string[], nodeBundle?: string, binary?: string): string[] {
+export function serverCommand(
+  runtime: Runtime,
+  args: string[],
+  nodeBundle?: string,
+  binary?: string,
+): string[] {
   switch (runtime) {
     case "bun":
       return [join(BIN, "bun"), "run", join(ROOT, "mod.ts"), ...args];
@@ -43,12 +48,19 @@ export interface ServerProcess {
 }
 
 /** Writes `config` to a temp file and starts the server on it. */
-export function startServer(runtime: Runtime, config: object, paths: { nodeBundle?: string; binary?: string } = {}): ServerProcess {
+export function startServer(
+  runtime: Runtime,
+  config: object,
+  paths: { nodeBundle?: string; binary?: string } = {},
+): ServerProcess {
   const dir = mkdtempSync(join(tmpdir(), "mesos-dns-test-"));
   const configPath = join(dir, "config.json");
   writeFileSync(configPath, JSON.stringify(config));
   const [cmd, ...rest] = serverCommand(runtime, [`-config=${configPath}`], paths.nodeBundle, paths.binary);
-  const child = spawn(cmd!, rest, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(cmd!, rest, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let out = "";
   child.stdout?.on("data", (d) => {
     out += String(d);

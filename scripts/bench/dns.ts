@@ -9,21 +9,25 @@
  *
  * @module
  */
-import { type Subprocess, spawn, spawnSync } from "bun";
+
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildNodeBundle } from "../build-node.ts";
-import { startFakeMaster } from "../fake-master.ts";
+import { type Subprocess, spawn, spawnSync } from "bun";
 import { waitForDns } from "../../tests/_dns-client.ts";
 import { DENO_FLAGS } from "../../tests/_server-process.ts";
+import { buildNodeBundle } from "../build-node.ts";
+import { startFakeMaster } from "../fake-master.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin");
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { runtimes: { type: "string", default: "bun,deno,node" }, seconds: { type: "string", default: "10" } },
+  options: {
+    runtimes: { type: "string", default: "bun,deno,node" },
+    seconds: { type: "string", default: "10" },
+  },
 });
 const seconds = Number(values.seconds);
 const dir = mkdtempSync(join(tmpdir(), "bench-dns-"));
@@ -36,7 +40,23 @@ interface PerfResult {
 }
 
 function dnsperf(port: number, queries: string): PerfResult {
-  const out = spawnSync(["dnsperf", "-s", "127.0.0.1", "-p", String(port), "-d", queries, "-c", "10", "-q", "100", "-T", "1", "-l", String(seconds)]);
+  const out = spawnSync([
+    "dnsperf",
+    "-s",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-d",
+    queries,
+    "-c",
+    "10",
+    "-q",
+    "100",
+    "-T",
+    "1",
+    "-l",
+    String(seconds),
+  ]);
   const text = out.stdout.toString();
   const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN);
   return {
@@ -54,14 +74,31 @@ function median(xs: number[]): number {
 }
 
 // 1. Records and queries from our own generator.
-const master = await startFakeMaster({ state: JSON.parse(readFileSync(join(ROOT, "tests/fixtures/fake-state.json"), "utf8")), port: 0 });
+const master = await startFakeMaster({
+  state: JSON.parse(readFileSync(join(ROOT, "tests/fixtures/fake-state.json"), "utf8")),
+  port: 0,
+});
 const configPath = join(dir, "config.json");
 const ourPort = 18600;
 writeFileSync(
   configPath,
-  JSON.stringify({ masters: [master.hostPort], port: ourPort, listener: "127.0.0.1", httpon: false, externalon: false }),
+  JSON.stringify({
+    masters: [master.hostPort],
+    port: ourPort,
+    listener: "127.0.0.1",
+    httpon: false,
+    externalon: false,
+  }),
 );
-const zone = spawnSync([join(BIN, "bun"), "run", join(ROOT, "mod.ts"), "records", "--state", join(ROOT, "tests/fixtures/fake-state.json"), `-config=${configPath}`]).stdout.toString();
+const zone = spawnSync([
+  join(BIN, "bun"),
+  "run",
+  join(ROOT, "mod.ts"),
+  "records",
+  "--state",
+  join(ROOT, "tests/fixtures/fake-state.json"),
+  `-config=${configPath}`,
+]).stdout.toString();
 writeFileSync(join(dir, "mesos.zone"), zone);
 const names = new Set<string>();
 for (const line of zone.split("\n")) {
@@ -109,13 +146,20 @@ for (const runtime of values.runtimes.split(",")) {
   }
   ours.kill();
   await ours.exited;
-  for (const [who, runs] of [["nsd", nsdRuns], [runtime, ourRuns]] as const) {
+  for (const [who, runs] of [
+    ["nsd", nsdRuns],
+    [runtime, ourRuns],
+  ] as const) {
     for (const r of runs) {
-      rows.push(`${who.padEnd(6)} ${r.qps.toFixed(0).padStart(8)} q/s  lost ${r.lost}  avg ${r.avgMs.toFixed(2)} ms  max ${r.maxMs.toFixed(2)} ms`);
+      rows.push(
+        `${who.padEnd(6)} ${r.qps.toFixed(0).padStart(8)} q/s  lost ${r.lost}  avg ${r.avgMs.toFixed(2)} ms  max ${r.maxMs.toFixed(2)} ms`,
+      );
     }
   }
   const ratio = median(ourRuns.map((r) => r.qps)) / median(nsdRuns.map((r) => r.qps));
-  ratios.push(`${runtime}: ${median(ourRuns.map((r) => r.qps)).toFixed(0)} q/s vs NSD ${median(nsdRuns.map((r) => r.qps)).toFixed(0)} q/s = ${ratio.toFixed(2)} x NSD`);
+  ratios.push(
+    `${runtime}: ${median(ourRuns.map((r) => r.qps)).toFixed(0)} q/s vs NSD ${median(nsdRuns.map((r) => r.qps)).toFixed(0)} q/s = ${ratio.toFixed(2)} x NSD`,
+  );
 }
 nsd.kill();
 await master.stop();

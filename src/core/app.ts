@@ -7,9 +7,10 @@
  *
  * @module
  */
+
+import { createAppMetrics } from "./app-metrics.ts";
 import { qtypeName, RCODE_NAMES } from "./codec.ts";
 import type { Config } from "./config.ts";
-import { createAppMetrics } from "./app-metrics.ts";
 import { createDnsHandler } from "./dns-handler.ts";
 import { type DnsServer, startDnsServer } from "./dns-server.ts";
 import { createForwarder } from "./forwarder.ts";
@@ -76,7 +77,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     resolver: createMesosResolver(config),
     forwarder,
     observer: {
-      query: (zone, qtype, rcode) => metrics.dnsQuery(zone, qtypeName(qtype), RCODE_NAMES[rcode] ?? `RCODE${rcode}`),
+      query: (zone, qtype, rcode) =>
+        metrics.dnsQuery(zone, qtypeName(qtype), RCODE_NAMES[rcode] ?? `RCODE${rcode}`),
       dropped: (reason) => metrics.droppedPacket(reason),
       internalError: (error) => {
         metrics.internalError("dns");

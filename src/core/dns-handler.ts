@@ -30,7 +30,10 @@ export interface DnsHandlerDeps {
 }
 
 /** Returns the reply (sync for local answers, a promise when forwarded) or undefined to send nothing. */
-export type DnsHandler = (message: Uint8Array, transport: Transport) => Uint8Array | Promise<Uint8Array> | undefined;
+export type DnsHandler = (
+  message: Uint8Array,
+  transport: Transport,
+) => Uint8Array | Promise<Uint8Array> | undefined;
 
 export function createDnsHandler(deps: DnsHandlerDeps): DnsHandler {
   const { config, store, resolver, forwarder, observer } = deps;
@@ -50,12 +53,21 @@ export function createDnsHandler(deps: DnsHandlerDeps): DnsHandler {
     return out;
   }
 
-  function reply(message: Uint8Array, parsed: ParsedQuery | undefined, rcode: number, zone: "mesos" | "forwarded") {
+  function reply(
+    message: Uint8Array,
+    parsed: ParsedQuery | undefined,
+    rcode: number,
+    zone: "mesos" | "forwarded",
+  ) {
     if (parsed) observer?.query?.(zone, parsed.qtype, rcode);
     return errorReply(message, parsed, rcode);
   }
 
-  async function forward(message: Uint8Array, parsed: ParsedQuery, transport: Transport): Promise<Uint8Array> {
+  async function forward(
+    message: Uint8Array,
+    parsed: ParsedQuery,
+    transport: Transport,
+  ): Promise<Uint8Array> {
     try {
       const out = await forwarder.forward(message, parsed, transport);
       observer?.query?.("forwarded", parsed.qtype, out[3]! & 0xf);
@@ -77,7 +89,8 @@ export function createDnsHandler(deps: DnsHandlerDeps): DnsHandler {
       if (typeof result === "string") return reply(message, undefined, RCODE.FORMERR, "mesos");
       parsed = result;
       // A query with TC set is answered FORMERR, as upstream (SPEC 10 #43).
-      if (parsed.flags & FLAG.TC || parsed.qdcount !== 1) return reply(message, undefined, RCODE.FORMERR, "mesos");
+      if (parsed.flags & FLAG.TC || parsed.qdcount !== 1)
+        return reply(message, undefined, RCODE.FORMERR, "mesos");
       const zone = inDomain(parsed.lowerName) ? "mesos" : "forwarded";
       // Only QUERY is implemented (SPEC 10 #12); upstream treated every opcode as QUERY.
       if (parsed.opcode !== 0) return reply(message, parsed, RCODE.NOTIMP, zone);

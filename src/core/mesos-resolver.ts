@@ -6,12 +6,13 @@
  *
  * @module
  */
+
+import { answerSections } from "./_zone-sections.ts";
 import type { ParsedQuery } from "./codec.ts";
 import { QTYPE, RCODE } from "./codec.ts";
 import type { Config } from "./config.ts";
 import { assembleReply } from "./reply-assembler.ts";
 import type { Snapshot } from "./snapshot.ts";
-import { answerSections } from "./_zone-sections.ts";
 import type { PreparedAnswer } from "./zone-index.ts";
 import { ZoneIndex } from "./zone-index.ts";
 

@@ -15,14 +15,15 @@ import { DNSMASQ, type Dnsmasq, startDnsmasq } from "../_dnsmasq.ts";
 import {
   conformanceConfig,
   haveShared,
-  requireOrSkip,
   type Runtime,
+  requireOrSkip,
   type ServerProcess,
   SHARED,
   startServer,
 } from "../_server-process.ts";
 
-const runnable = requireOrSkip(haveShared(), "../shared/conformance is not beside the project") &&
+const runnable =
+  requireOrSkip(haveShared(), "../shared/conformance is not beside the project") &&
   requireOrSkip(DNSMASQ !== undefined, "dnsmasq is not installed") &&
   requireOrSkip(spawnSync("python3", ["--version"]).status === 0, "python3 is not installed");
 
@@ -45,7 +46,13 @@ afterAll(async () => {
 function diff(table: string, port: number): { status: number | null; output: string } {
   const result = spawnSync(
     "python3",
-    [join(SHARED, "tools", "dns-diff.py"), "-q", "--expect", join(SHARED, "conformance", table), `127.0.0.1:${port}`],
+    [
+      join(SHARED, "tools", "dns-diff.py"),
+      "-q",
+      "--expect",
+      join(SHARED, "conformance", table),
+      `127.0.0.1:${port}`,
+    ],
     { encoding: "utf8", timeout: 120_000 },
   );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
@@ -54,7 +61,8 @@ function diff(table: string, port: number): { status: number | null; output: str
 async function withServer(runtime: Runtime, body: (port: number) => Promise<void> | void): Promise<void> {
   const port = await freePort();
   const paths: { nodeBundle?: string } = {};
-  if (runtime === "node") paths.nodeBundle = await buildNodeBundle(mkdtempSync(join(tmpdir(), "mesos-dns-node-")));
+  if (runtime === "node")
+    paths.nodeBundle = await buildNodeBundle(mkdtempSync(join(tmpdir(), "mesos-dns-node-")));
   const config = conformanceConfig({ dns: port, http: await freePort(), resolver: dnsmasq.port });
   const server: ServerProcess = startServer(runtime, config, paths);
   try {

@@ -57,7 +57,12 @@ describe("createMesosResolver().answer()", () => {
     const soa = r.authorities[0]!;
     expect(soa.name).toBe("mesos");
     expect(soa.type).toBe("SOA");
-    expect(soa.data).toMatchObject({ mname: "ns1.mesos", rname: "root.ns1.mesos", serial: 1234, minimum: 60 });
+    expect(soa.data).toMatchObject({
+      mname: "ns1.mesos",
+      rname: "root.ns1.mesos",
+      serial: 1234,
+      minimum: 60,
+    });
   });
 
   test("returns NODATA for an existing name without that type and for empty non-terminals", () => {
@@ -121,7 +126,12 @@ describe("createMesosResolver().answer()", () => {
 
   test("shuffles answers between replies", () => {
     const orders = new Set<string>();
-    for (let i = 0; i < 30; i++) orders.add(ask("big.marathon.mesos", "A", { edns: 4096, limit: 4096 }).answers.map((a) => a.data).join());
+    for (let i = 0; i < 30; i++)
+      orders.add(
+        ask("big.marathon.mesos", "A", { edns: 4096, limit: 4096 })
+          .answers.map((a) => a.data)
+          .join(),
+      );
     expect(orders.size).toBeGreaterThan(1);
   });
 });
