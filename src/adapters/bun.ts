@@ -35,6 +35,9 @@ async function bindUdp(options: UdpBindOptions): Promise<UdpSocket> {
         data(_raw, data, port, address) {
           if (socket) options.onMessage(data, { address: unmapAddress(address), port }, socket);
         },
+        // ICMP errors (a datagram sent to a closed port comes back as ECONNREFUSED) are
+        // normal UDP life: without a handler Bun would throw them as uncaught errors.
+        error() {},
       },
     });
   } catch (err) {

@@ -43,10 +43,11 @@ export class FrameReader {
     while (buf.length - offset >= 2) {
       const len = (buf[offset]! << 8) | buf[offset + 1]!;
       if (buf.length - offset - 2 < len) break;
-      messages.push(buf.slice(offset + 2, offset + 2 + len));
+      // Copies (a Node Buffer's slice() would be a view into the runtime's chunk).
+      messages.push(new Uint8Array(buf.subarray(offset + 2, offset + 2 + len)));
       offset += 2 + len;
     }
-    this.#buffer = offset === buf.length ? new Uint8Array(0) : buf.slice(offset);
+    this.#buffer = offset === buf.length ? new Uint8Array(0) : new Uint8Array(buf.subarray(offset));
     if (this.#buffer.length > this.#maxBuffered) return undefined;
     return messages;
   }

@@ -1,0 +1,56 @@
+/**
+ * What the UDP and TCP upstream transports share: the result of one attempt, random query
+ * IDs, and the check that a reply answers the query we sent.
+ *
+ * @module
+ */
+
+import type { MessageLayout } from "./_message-walk.ts";
+import { layoutMessage, sameQuestion } from "./_message-walk.ts";
+import { FLAG, get16 } from "./codec.ts";
+
+/** The result of sending one query to one resolver. */
+export type ExchangeResult =
+  | { readonly outcome: "ok"; readonly reply: Uint8Array; readonly layout: MessageLayout }
+  | { readonly outcome: "timeout" | "error" | "refused" };
+
+export const TIMEOUT: ExchangeResult = { outcome: "timeout" };
+export const FAILED: ExchangeResult = { outcome: "error" };
+export const REFUSED: ExchangeResult = { outcome: "refused" };
+
+/**
+ * A source of 16-bit query IDs: `random` (a [0, 1) function, for tests) or the Web Crypto
+ * generator, drawn 512 at a time so a query costs no system call.
+ */
+export function createIdSource(random?: () => number): () => number {
+  if (random) return () => Math.floor(random() * 0x10000) & 0xffff;
+  const batch = new Uint16Array(512);
+  let next = batch.length;
+  return () => {
+    if (next === batch.length) {
+      crypto.getRandomValues(batch);
+      next = 0;
+    }
+    return batch[next++]!;
+  };
+}
+
+/**
+ * Judges a datagram or TCP message whose ID matched a pending query: "stray" when it is not a
+ * reply to that query (not a response, or another question), "malformed" when it is but its
+ * records do not parse, else its layout. A header-only error reply (no question, RCODE set, as
+ * some servers send for FORMERR) is accepted as the answer.
+ */
+export function judgeReply(
+  reply: Uint8Array,
+  sent: Uint8Array,
+  questionEnd: number,
+): MessageLayout | "stray" | "malformed" {
+  if (reply.length < 12) return "stray";
+  const flags = get16(reply, 2);
+  if (!(flags & FLAG.QR)) return "stray";
+  if (get16(reply, 4) === 0) {
+    if ((flags & 0xf) === 0) return "stray";
+  } else if (!sameQuestion(reply, sent, questionEnd)) return "stray";
+  return layoutMessage(reply) ?? "malformed";
+}

@@ -1,0 +1,160 @@
+import { describe, expect, test } from "bun:test";
+import { layoutMessage } from "../../src/core/_message-walk.ts";
+import type { MessageToEncode, ParsedQuery } from "../../src/core/codec.ts";
+import { decodeMessage, encodeMessage, get16, parseQuery } from "../../src/core/codec.ts";
+import { cacheTtl, createForwardCache } from "../../src/core/forward-cache.ts";
+import { query } from "../_fake-resolver.ts";
+
+const SOA = { mname: "ns.test", rname: "host.test", serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 50 };
+
+function msg(fields: Partial<MessageToEncode> & { rcode?: number; tc?: boolean }): Uint8Array {
+  return new Uint8Array(
+    encodeMessage({
+      id: 7,
+      type: "response",
+      flags: 0x8180 | (fields.tc ? 0x0200 : 0) | (fields.rcode ?? 0),
+      questions: [{ name: "a.test", type: "A", class: "IN" }],
+      answers: fields.answers ?? [],
+      authorities: fields.authorities ?? [],
+      additionals: fields.additionals ?? [],
+    }),
+  );
+}
+const ttlOf = (m: Uint8Array, max = 3600) => cacheTtl(m, layoutMessage(m)!, max);
+const a = (ttl: number, data = "10.0.0.1") => ({ name: "a.test", type: "A" as const, ttl, data });
+const soa = (ttl: number, minimum = 50) => ({
+  name: "test",
+  type: "SOA" as const,
+  ttl,
+  data: { ...SOA, minimum },
+});
+
+describe("cacheTtl()", () => {
+  test("cacheTtl() is the smallest TTL of the answer and authority records", () => {
+    const m = msg({
+      answers: [a(300), a(120, "10.0.0.2")],
+      authorities: [{ name: "test", type: "NS", ttl: 200, data: "ns.test" }],
+      additionals: [{ name: "ns.test", type: "A", ttl: 5, data: "10.0.0.9" }],
+    });
+    expect(ttlOf(m)).toBe(120);
+  });
+  test("cacheTtl() is capped at the maximum", () => {
+    expect(ttlOf(msg({ answers: [a(300)] }), 100)).toBe(100);
+  });
+  test("cacheTtl() caches NXDOMAIN and NODATA for min(SOA TTL, SOA MINIMUM)", () => {
+    expect(ttlOf(msg({ rcode: 3, authorities: [soa(900, 50)] }))).toBe(50);
+    expect(ttlOf(msg({ authorities: [soa(40, 50)] }))).toBe(40);
+  });
+  test("cacheTtl() does not cache a negative answer without SOA", () => {
+    expect(ttlOf(msg({ rcode: 3 }))).toBe(0);
+    expect(ttlOf(msg({}))).toBe(0);
+  });
+  test("cacheTtl() never caches SERVFAIL, REFUSED, FORMERR or truncated replies", () => {
+    for (const rcode of [1, 2, 5])
+      expect(ttlOf(msg({ rcode, answers: [a(300)], authorities: [soa(60)] }))).toBe(0);
+    expect(ttlOf(msg({ tc: true, answers: [a(300)] }))).toBe(0);
+  });
+  test("cacheTtl() does not cache answers with TTL 0", () => {
+    expect(ttlOf(msg({ answers: [a(0)] }))).toBe(0);
+  });
+});
+
+describe("createForwardCache()", () => {
+  function setup(size = 10) {
+    let t = 5_000_000;
+    const cache = createForwardCache({ size, maxTtl: 3600, now: () => t });
+    return { cache, advance: (s: number) => (t += s * 1000) };
+  }
+  const parsed = (q: Uint8Array) => parseQuery(q) as ParsedQuery;
+  const store = (cache: ReturnType<typeof setup>["cache"], m: Uint8Array, q = query("a.test", "A")) => {
+    const key = cache.key(parsed(q))!;
+    return cache.put(key, m, layoutMessage(m)!);
+  };
+
+  test("get() returns the reply with the client's ID and TTLs lowered by the elapsed seconds", () => {
+    const { cache, advance } = setup();
+    const m = msg({
+      answers: [a(300)],
+      additionals: [
+        { name: "ns.test", type: "A", ttl: 20, data: "10.0.0.9" },
+        { name: ".", type: "OPT", udpPayloadSize: 1232, flags: 0x8000, options: [] } as never,
+      ],
+    });
+    expect(store(cache, m)).toBe(true);
+    advance(30.9);
+    const q = query("a.test", "A", { id: 0x4242 });
+    const hit = cache.get(cache.key(parsed(q))!, q, parsed(q))!;
+    expect(get16(hit.bytes, 0)).toBe(0x4242);
+    const decoded = decodeMessage(hit.bytes)!;
+    expect(decoded.answers![0]!.ttl).toBe(270);
+    expect(decoded.additionals![0]!.ttl).toBe(0);
+    // The OPT record's TTL field holds EDNS flags (DO here) and is left alone.
+    expect(hit.bytes[hit.bytes.length - 11 + 7]).toBe(0x80);
+  });
+
+  test("get() misses once the TTL has run out", () => {
+    const { cache, advance } = setup();
+    store(cache, msg({ answers: [a(60)] }));
+    const q = query("a.test", "A");
+    advance(59.9);
+    expect(cache.get(cache.key(parsed(q))!, q, parsed(q))).toBeDefined();
+    advance(0.1);
+    expect(cache.get(cache.key(parsed(q))!, q, parsed(q))).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  test("get() copies the client's RD bit and spelling of the question", () => {
+    const { cache } = setup();
+    store(cache, msg({ answers: [a(60)] }));
+    const q = query("A.TeSt", "A", { rd: false });
+    const hit = cache.get(cache.key(parsed(q))!, q, parsed(q))!;
+    expect(get16(hit.bytes, 2) & 0x0100).toBe(0);
+    expect(decodeMessage(hit.bytes)!.questions![0]!.name).toBe("A.TeSt");
+  });
+
+  test("key() separates DO, CD and EDNS presence, and ignores the name's case", () => {
+    const { cache } = setup();
+    const k = (q: Uint8Array) => cache.key(parsed(q));
+    expect(k(query("A.test", "A"))).toBe(k(query("a.TEST", "A"))!);
+    const keys = new Set([
+      k(query("a.test", "A")),
+      k(query("a.test", "A", { edns: 1232 })),
+      k(query("a.test", "A", { edns: 1232, do: true })),
+      k(query("a.test", "A", { cd: true })),
+      k(query("a.test", "AAAA")),
+    ]);
+    expect(keys.size).toBe(5);
+  });
+
+  test("put() evicts the least recently used entry beyond the size", () => {
+    const { cache } = setup(2);
+    const m = msg({ answers: [a(60)] });
+    const qa = query("a.test", "A");
+    const qb = query("b.test", "A");
+    const qc = query("c.test", "A");
+    store(cache, m, qa);
+    store(cache, m, qb);
+    cache.get(cache.key(parsed(qa))!, qa, parsed(qa)); // a is now the most recent
+    store(cache, m, qc);
+    expect(cache.size).toBe(2);
+    expect(cache.get(cache.key(parsed(qb))!, qb, parsed(qb))).toBeUndefined();
+    expect(cache.get(cache.key(parsed(qa))!, qa, parsed(qa))).toBeDefined();
+  });
+
+  test("a cache of size 0 keys nothing and stores nothing", () => {
+    const { cache } = setup(0);
+    expect(cache.key(parsed(query("a.test", "A")))).toBeUndefined();
+    expect(cache.put("k", msg({ answers: [a(60)] }), layoutMessage(msg({ answers: [a(60)] }))!)).toBe(false);
+  });
+
+  test("put() stores a copy, so later changes to the reply do not reach the cache", () => {
+    const { cache } = setup();
+    const m = msg({ answers: [a(60)] });
+    store(cache, m);
+    m.fill(0, 12);
+    const q = query("a.test", "A");
+    expect(decodeMessage(cache.get(cache.key(parsed(q))!, q, parsed(q))!.bytes)!.answers![0]!.data).toBe(
+      "10.0.0.1",
+    );
+  });
+});
