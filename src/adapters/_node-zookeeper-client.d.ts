@@ -25,6 +25,8 @@ declare module "node-zookeeper-client" {
     mkdirp(path: string, callback: Callback<string>): void;
     create(path: string, data: Buffer, mode: number, callback: Callback<string>): void;
     remove(path: string, version: number, callback: Callback<void>): void;
+    /** Internal; used only to unstick an unanswered handshake (see the adapter). */
+    readonly connectionManager?: { readonly socket?: { destroy(): void } };
   }
   interface Options {
     sessionTimeout?: number;

@@ -16,6 +16,9 @@ import {
   type ZkSessionEvent,
 } from "../core/zk-client.ts";
 
+/** How long a connection may go without a session before it is dropped and retried. */
+const HANDSHAKE_WATCHDOG_MS = 3000;
+
 /** Creates a ZooKeeper client for the detector (`zkDetector({..., createClient: createZkClient})`). */
 export const createZkClient: ZkClientFactory = (options: ZkClientOptions): ZkClient => {
   // Reconnect attempts cycle through the servers every spinDelay ms, for ever.
@@ -28,9 +31,31 @@ export const createZkClient: ZkClientFactory = (options: ZkClientOptions): ZkCli
     client.addAuthInfo("digest", Buffer.from(options.credentials));
   }
   let closed = false;
+  let connected = false;
+  let waitingSince = Date.now();
+  // Quirk: a session request sent while a ZooKeeper server is still starting can go
+  // unanswered, and the library then waits on that socket for ever (its connect timeout
+  // only covers TCP). While no session is up, drop the socket every few seconds so the
+  // library reconnects (to the next server) and resumes the session.
+  const watchdog = setInterval(() => {
+    if (connected || closed || Date.now() - waitingSince < HANDSHAKE_WATCHDOG_MS) return;
+    waitingSince = Date.now();
+    client.connectionManager?.socket?.destroy();
+  }, 1000);
+  (watchdog as { unref?: () => void }).unref?.();
+  client.on("connected", () => {
+    connected = true;
+  });
+  const lost = () => {
+    connected = false;
+    waitingSince = Date.now();
+  };
+  client.on("disconnected", lost);
+  client.on("expired", lost);
 
   return {
     connect() {
+      waitingSince = Date.now();
       client.connect();
     },
     onSession(listener: (event: ZkSessionEvent) => void) {
@@ -59,6 +84,7 @@ export const createZkClient: ZkClientFactory = (options: ZkClientOptions): ZkCli
     },
     close(): Promise<void> {
       closed = true;
+      clearInterval(watchdog);
       client.close();
       return Promise.resolve();
     },
