@@ -50,7 +50,7 @@ export interface AppMetrics {
   refresh(ok: boolean, seconds: number): void;
   /** `mesos_dns_internal_errors_total{where}`: bugs caught and answered (SERVFAIL, HTTP 500). */
   internalError(where: string): void;
-  /** `mesos_dns_dropped_packets_total{reason}`: packets not answered at all. */
+  /** `mesos_dns_dropped_packets_total{reason}`: packets not handled as queries (short, response: no reply; malformed: bare FORMERR). */
   droppedPacket(reason: string): void;
   /** `mesos_dns_forward_rejected_total`: forwarded queries refused because too many were in flight. */
   inFlightRejected(): void;
@@ -109,7 +109,7 @@ export function createAppMetrics(
   );
   const dropped = registry.counter(
     "mesos_dns_dropped_packets_total",
-    "DNS packets dropped without an answer, by reason.",
+    "DNS packets not handled as queries, by reason (short and response: no reply; malformed: FORMERR).",
     ["reason"],
   );
   const rejected = registry.counter(

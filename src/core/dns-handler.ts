@@ -17,6 +17,7 @@ export type Transport = "udp" | "tcp";
 /** Observations the handler reports (the app wires them to metrics and logs). */
 export interface DnsObserver {
   query?(zone: "mesos" | "forwarded", qtype: number, rcode: number): void;
+  /** A packet not handled as a query: `short` or `response` (no reply), `malformed` (bare FORMERR). */
   dropped?(reason: string): void;
   internalError?(error: unknown): void;
 }
@@ -59,7 +60,9 @@ export function createDnsHandler(deps: DnsHandlerDeps): DnsHandler {
     rcode: number,
     zone: "mesos" | "forwarded",
   ) {
+    // A packet that is not a usable query (FORMERR with a bare header) has no zone or type.
     if (parsed) observer?.query?.(zone, parsed.qtype, rcode);
+    else observer?.dropped?.("malformed");
     return errorReply(message, parsed, rcode);
   }
 
