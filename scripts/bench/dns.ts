@@ -27,9 +27,11 @@ const { values } = parseArgs({
   options: {
     runtimes: { type: "string", default: "bun,deno,node" },
     seconds: { type: "string", default: "10" },
+    runs: { type: "string", default: "2" },
   },
 });
 const seconds = Number(values.seconds);
+const runs = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), "bench-dns-"));
 
 interface PerfResult {
@@ -39,24 +41,13 @@ interface PerfResult {
   maxMs: number;
 }
 
+// On two cores, the server and dnsperf each get one core of their own (NSD and ours alike),
+// so that scheduling noise does not decide the ratio.
+const pin = (core: number, cmd: string[]) => ["taskset", "-c", String(core), ...cmd];
+
 function dnsperf(port: number, queries: string): PerfResult {
-  const out = spawnSync([
-    "dnsperf",
-    "-s",
-    "127.0.0.1",
-    "-p",
-    String(port),
-    "-d",
-    queries,
-    "-c",
-    "10",
-    "-q",
-    "100",
-    "-T",
-    "1",
-    "-l",
-    String(seconds),
-  ]);
+  const args = ["-s", "127.0.0.1", "-p", String(port), "-d", queries, "-c", "10", "-q", "100", "-T", "1"];
+  const out = spawnSync(pin(0, ["dnsperf", ...args, "-l", String(seconds)]));
   const text = out.stdout.toString();
   const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? Number.NaN);
   return {
@@ -117,7 +108,7 @@ writeFileSync(
   join(dir, "nsd.conf"),
   `server:\n  ip-address: 127.0.0.1@${nsdPort}\n  server-count: 1\n  username: ""\n  zonesdir: "${dir}"\n  pidfile: "${dir}/nsd.pid"\n  database: ""\n  xfrdfile: "${dir}/xfrd.state"\n  zonelistfile: "${dir}/zone.list"\n  logfile: "${dir}/nsd.log"\n  rrl-ratelimit: 0\nremote-control:\n  control-enable: no\nzone:\n  name: mesos\n  zonefile: mesos.zone\n`,
 );
-const nsd = spawn(["nsd", "-d", "-c", join(dir, "nsd.conf")], { stdout: "ignore", stderr: "ignore" });
+const nsd = spawn(pin(1, ["nsd", "-d", "-c", join(dir, "nsd.conf")]), { stdout: "ignore", stderr: "ignore" });
 await waitForDns("127.0.0.1", nsdPort, "leader.mesos", 10000);
 
 // 3. Ours, per runtime.
@@ -130,7 +121,7 @@ function startOurs(runtime: string): Subprocess {
       : runtime === "deno"
         ? [join(BIN, "deno"), "run", ...DENO_FLAGS, join(ROOT, "mod.ts"), ...args]
         : ["node", nodeBundle, ...args];
-  return spawn(cmd, { stdout: "ignore", stderr: "ignore" });
+  return spawn(pin(1, cmd), { stdout: "ignore", stderr: "ignore" });
 }
 
 const rows: string[] = [];
@@ -140,7 +131,7 @@ for (const runtime of values.runtimes.split(",")) {
   await waitForDns("127.0.0.1", ourPort, "leader.mesos", 20000);
   const nsdRuns: PerfResult[] = [];
   const ourRuns: PerfResult[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < runs; i++) {
     nsdRuns.push(dnsperf(nsdPort, queries));
     ourRuns.push(dnsperf(ourPort, queries));
   }

@@ -9,6 +9,8 @@ const MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
 /** `::ffff:1.2.3.4` -> `1.2.3.4`; everything else unchanged (brackets removed). */
 export function unmapAddress(address: string): string {
+  // Hot path (every datagram): a plain IPv4 address needs no work.
+  if (!address.includes(":") && !address.startsWith("[")) return address;
   const bare = address.startsWith("[") && address.endsWith("]") ? address.slice(1, -1) : address;
   const m = MAPPED.exec(bare);
   return m ? m[1]! : bare;
