@@ -72,8 +72,6 @@ export interface ExtendedConfig {
   StateMaxBytes: number;
   /** `/ready` fails when the loaded state is older than this; 0 means 3 x RefreshSeconds. Key `readyMaxAgeSeconds`. */
   ReadyMaxAgeSeconds: number;
-  /** Follow the master's operator API event stream between polls. Key `eventStreamOn`. */
-  EventStreamOn: boolean;
 }
 
 export type Config = UpstreamConfig & ExtendedConfig;
@@ -124,6 +122,5 @@ export function defaultConfig(): Config {
     ForwardMaxInFlight: 2048,
     StateMaxBytes: 256 * 1024 * 1024,
     ReadyMaxAgeSeconds: 0,
-    EventStreamOn: false,
   };
 }

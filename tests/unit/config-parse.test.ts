@@ -66,13 +66,12 @@ describe("parseConfigText() keys", () => {
   });
   test("accepts the extension keys case-insensitively", () => {
     const c = ok(
-      '{"forwardCacheSize": 5, "FORWARDCACHEMAXTTL": 9, "forwardMaxInFlight": 3, "stateMaxBytes": 2048, "readyMaxAgeSeconds": 7, "eventStreamOn": true}',
+      '{"forwardCacheSize": 5, "FORWARDCACHEMAXTTL": 9, "forwardMaxInFlight": 3, "stateMaxBytes": 2048, "readyMaxAgeSeconds": 7}',
     ).config;
     expect([c.ForwardCacheSize, c.ForwardCacheMaxTTL, c.ForwardMaxInFlight, c.StateMaxBytes]).toEqual([
       5, 9, 3, 2048,
     ]);
     expect(c.ReadyMaxAgeSeconds).toBe(7);
-    expect(c.EventStreamOn).toBe(true);
   });
   test("reads every documented spelling of the upstream keys", () => {
     const c = ok(`{
