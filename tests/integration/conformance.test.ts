@@ -8,10 +8,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { compileExecutable } from "../../scripts/build.ts";
 import { buildNodeBundle } from "../../scripts/build-node.ts";
 import { type FakeMaster, startFakeMaster } from "../../scripts/fake-master.ts";
 import { freePort, waitForDns } from "../_dns-client.ts";
 import { DNSMASQ, type Dnsmasq, startDnsmasq } from "../_dnsmasq.ts";
+import { nullsToEmpty, referenceAxfr, referenceEnumerate, sortedDeep } from "../_http-fixture.ts";
 import {
   conformanceConfig,
   haveShared,
@@ -58,32 +60,62 @@ function diff(table: string, port: number): { status: number | null; output: str
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-async function withServer(runtime: Runtime, body: (port: number) => Promise<void> | void): Promise<void> {
+async function withServer(runtime: Runtime, body: (port: number, httpPort: number) => Promise<void> | void) {
   const port = await freePort();
-  const paths: { nodeBundle?: string } = {};
-  if (runtime === "node")
-    paths.nodeBundle = await buildNodeBundle(mkdtempSync(join(tmpdir(), "mesos-dns-node-")));
-  const config = conformanceConfig({ dns: port, http: await freePort(), resolver: dnsmasq.port });
+  const httpPort = await freePort();
+  const paths: { nodeBundle?: string; binary?: string } = {};
+  const dir = mkdtempSync(join(tmpdir(), "mesos-dns-build-"));
+  if (runtime === "node") paths.nodeBundle = await buildNodeBundle(dir);
+  if (runtime === "binary")
+    paths.binary = await compileExecutable({ outfile: join(dir, "mesos-dns"), version: "conformance" });
+  const config = conformanceConfig({ dns: port, http: httpPort, resolver: dnsmasq.port });
   const server: ServerProcess = startServer(runtime, config, paths);
   try {
     await waitForDns("127.0.0.1", port, "leader.mesos", 20_000).catch((error) => {
       throw new Error(`${error}\n--- server output ---\n${server.output()}`);
     });
-    await body(port);
+    await body(port, httpPort);
   } finally {
     await server.stop();
   }
 }
 
+async function getJson(httpPort: number, path: string): Promise<unknown> {
+  const response = await fetch(`http://127.0.0.1:${httpPort}${path}`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toBe("application/json");
+  return response.json();
+}
+
+/** The HTTP API for fake.json against upstream's bodies (SPEC 8, the conformance README). */
+async function checkHttp(httpPort: number): Promise<void> {
+  const enumerate = (await getJson(httpPort, "/v1/enumerate")) as Parameters<typeof nullsToEmpty>[0];
+  expect(sortedDeep(nullsToEmpty(enumerate))).toEqual(sortedDeep(nullsToEmpty(referenceEnumerate())));
+  const axfr = (await getJson(httpPort, "/v1/axfr")) as { Records: unknown; Serial: number };
+  const reference = referenceAxfr() as unknown as { Records: unknown };
+  expect(sortedDeep(axfr.Records)).toEqual(sortedDeep(reference.Records));
+  expect(await getJson(httpPort, "/v1/services/_leader._tcp.mesos")).toEqual([
+    { service: "_leader._tcp.mesos", host: "leader.mesos.", ip: "127.0.0.1", port: "5050" },
+  ]);
+  expect(await getJson(httpPort, "/v1/hosts/leader.mesos")).toEqual([
+    { host: "leader.mesos.", ip: "127.0.0.1" },
+  ]);
+  const version = (await getJson(httpPort, "/v1/version")) as Record<string, string>;
+  expect(Object.keys(version)).toEqual(["Service", "URL", "Version"]);
+  const config = (await getJson(httpPort, "/v1/config")) as Record<string, unknown>;
+  expect(config["Masters"]).toEqual(["127.0.0.1:5050"]);
+}
+
 describe.skipIf(!runnable)("conformance with ../shared/conformance", () => {
-  for (const runtime of ["bun", "deno", "node"] as const) {
-    test(`${runtime}: answers-fake.tsv and answers-fake-variants.tsv show no difference`, async () => {
-      await withServer(runtime, (port) => {
+  for (const runtime of ["bun", "deno", "node", "binary"] as const) {
+    test(`${runtime}: answers-fake.tsv and answers-fake-variants.tsv show no difference; the HTTP API matches`, async () => {
+      await withServer(runtime, async (port, httpPort) => {
         for (const table of ["answers-fake.tsv", "answers-fake-variants.tsv"]) {
           const { status, output } = diff(table, port);
           if (status !== 0) console.error(`${runtime} ${table}:\n${output}`);
           expect(status).toBe(0);
         }
+        await checkHttp(httpPort);
       });
     }, 120_000);
   }

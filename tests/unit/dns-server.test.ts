@@ -18,7 +18,13 @@ function setup(options: { loaded?: boolean; forwarder?: Forwarder } = {}) {
   if (options.loaded !== false) {
     const b = new RecordSetBuilder();
     b.insert("A", "leader.mesos.", "10.0.0.1");
-    store.publish({ records: b.build({ frameworks: [] }, []), serial: 7, loadedAtMs: 0, leader: "", masters: [] });
+    store.publish({
+      records: b.build({ frameworks: [] }, []),
+      serial: 7,
+      loadedAtMs: 0,
+      leader: "",
+      masters: [],
+    });
   }
   const seen = { forwarded: 0, errors: 0, dropped: [] as string[] };
   const forwarder: Forwarder = options.forwarder ?? {
@@ -157,7 +163,8 @@ describe("startDnsServer()", () => {
     });
     conn.write(frameMessage(queryBytes("leader.mesos", "A", { id: 1 })));
     conn.write(frameMessage(queryBytes("missing.mesos", "A", { id: 2 })));
-    for (let i = 0; i < 50 && (replies.length < 1 || tcpReplies.length < 2); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 50 && (replies.length < 1 || tcpReplies.length < 2); i++)
+      await new Promise((r) => setTimeout(r, 5));
     expect(decodeMessage(replies[0]!)?.id).toBe(9);
     expect(tcpReplies.map((r) => decodeMessage(r)?.rcode).sort()).toEqual(["NOERROR", "NXDOMAIN"]);
     conn.close();

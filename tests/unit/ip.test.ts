@@ -8,7 +8,17 @@ describe("ip", () => {
     expect(canonicalIp("::")).toBe("::");
     expect(canonicalIp("1:0:0:1:0:0:0:1")).toBe("1:0:0:1::1");
     expect(canonicalIp("::1.2.3.4")).toBe("::102:304");
-    for (const bad of ["", "1.2.3.4.5", "01.2.3.4", "256.1.1.1", ":::", "1::2::3", "fe80::1%eth0", "host", "1:2:3:4:5:6:7:8:9"]) {
+    for (const bad of [
+      "",
+      "1.2.3.4.5",
+      "01.2.3.4",
+      "256.1.1.1",
+      ":::",
+      "1::2::3",
+      "fe80::1%eth0",
+      "host",
+      "1:2:3:4:5:6:7:8:9",
+    ]) {
       expect(canonicalIp(bad)).toBeUndefined();
     }
   });

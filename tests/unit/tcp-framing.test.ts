@@ -10,7 +10,10 @@ describe("tcp-framing", () => {
     expect(reader.push(joined.subarray(0, 1))).toEqual([]);
     expect(reader.push(joined.subarray(1, 4))).toEqual([]);
     const out = reader.push(joined.subarray(4));
-    expect(out?.map((m) => [...m])).toEqual([[1, 2, 3], [4, 5]]);
+    expect(out?.map((m) => [...m])).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   test("FrameReader.push() returns an empty message for a zero length prefix", () => {
