@@ -72,7 +72,8 @@ let warnedNoVerify = false;
 
 async function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResponseData> {
   const tls = options.tls;
-  if (tls !== undefined && tls.ca === undefined && !tls.verify && !warnedNoVerify) {
+  const https = url.startsWith("https:");
+  if (https && tls !== undefined && tls.ca === undefined && !tls.verify && !warnedNoVerify) {
     // Deno's fetch has no per-client switch to skip verification. (Its node:https layer
     // has one, but needs unscoped --allow-sys, as Deno 2.9 asks for sys "ca", which the
     // flag cannot name.) The process-wide flag named below is the Deno way.
