@@ -1,16 +1,17 @@
 /**
- * Starts Debian's dnsmasq as the forwarding target of ../shared/conformance/README.md,
- * on a loopback port of the caller's choice.
+ * Starts Debian's dnsmasq as the forwarding target of ../shared/conformance/README.md
+ * (exactly its command line; only the port, pid file and log file are ours) on a free
+ * loopback port. Used by the conformance, smoke and forwarder tests and the forward bench.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitForDns } from "./_dns-client.ts";
+import { freePort, waitForDns } from "./_dns-client.ts";
 
 export const DNSMASQ = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"].find((p) => existsSync(p));
 
-/** The answers of the conformance tables: example.test, fwd.test and the 40-address big.fwd.test. */
+/** The README's arguments: example.test, fwd.test and the 40-address big.fwd.test. */
 export function conformanceDnsmasqArgs(port: number, dir: string): string[] {
   const args = [
     "--conf-file=/dev/null",
@@ -36,21 +37,46 @@ export function conformanceDnsmasqArgs(port: number, dir: string): string[] {
 
 export interface Dnsmasq {
   readonly port: number;
+  readonly pid: number | undefined;
+  /** dnsmasq's own log, for failure messages. */
+  log(): string;
   stop(): Promise<void>;
 }
 
-/** Starts dnsmasq with the conformance arguments (plus `extra`) and waits until it answers. */
-export async function startDnsmasq(port: number, extra: string[] = []): Promise<Dnsmasq> {
+/**
+ * Starts dnsmasq with the conformance arguments plus `extra`, and waits until it answers.
+ * A port taken between choosing and binding makes dnsmasq exit; another port is tried.
+ */
+export async function startDnsmasq(extra: string[] = []): Promise<Dnsmasq> {
   if (!DNSMASQ) throw new Error("dnsmasq is not installed (apt-get install dnsmasq)");
-  const dir = mkdtempSync(join(tmpdir(), "dnsmasq-"));
-  const child = spawn(DNSMASQ, [...conformanceDnsmasqArgs(port, dir), ...extra], { stdio: "ignore" });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await waitForDns("127.0.0.1", port, "www.example.test", 5000);
-  return {
-    port,
-    async stop() {
-      child.kill("SIGTERM");
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const dir = mkdtempSync(join(tmpdir(), "dnsmasq-"));
+    const port = await freePort();
+    const child = spawn(DNSMASQ, [...conformanceDnsmasqArgs(port, dir), ...extra], { stdio: "ignore" });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
-    },
-  };
+      rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+      await waitForDns("127.0.0.1", port, "www.example.test", 5000);
+    } catch {
+      await stop();
+      continue;
+    }
+    return {
+      port,
+      pid: child.pid,
+      log: () => {
+        try {
+          return readFileSync(join(dir, "dnsmasq.log"), "utf8");
+        } catch {
+          return "";
+        }
+      },
+      stop,
+    };
+  }
+  throw new Error("dnsmasq did not start on any of 5 free ports");
 }

@@ -11,15 +11,18 @@
  * Targets (PERFORMANCE.md): cache off >= 0.35 x dnsmasq; cache on >= 0.6 x dnsmasq.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bunPlatform } from "../../src/adapters/bun.ts";
-import { parseQuery } from "../../src/core/codec.ts";
 import { defaultConfig } from "../../src/core/config.ts";
+import { createDnsHandler } from "../../src/core/dns-handler.ts";
+import { startDnsServer } from "../../src/core/dns-server.ts";
 import { createForwarder } from "../../src/core/forwarder.ts";
+import { createMesosResolver } from "../../src/core/mesos-resolver.ts";
+import { SnapshotStore } from "../../src/core/snapshot.ts";
+import { startDnsmasq } from "../../tests/_dnsmasq.ts";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -32,58 +35,23 @@ const { positionals, values } = parseArgs({
   },
 });
 
-/** The minimal server: bind, parse, forward, send. */
+/** Our real DNS server (handler + listeners) with no state loaded: everything is forwarded. */
 async function serve(port: number, resolver: string, cacheSize: number) {
-  const forwarder = createForwarder({
-    platform: bunPlatform,
-    config: { ...defaultConfig(), Resolvers: [resolver], ForwardCacheSize: cacheSize, Timeout: 2 },
+  const config = { ...defaultConfig(), Resolvers: [resolver], ForwardCacheSize: cacheSize, Timeout: 2 };
+  const forwarder = createForwarder({ platform: bunPlatform, config });
+  const handler = createDnsHandler({
+    config,
+    store: new SnapshotStore(),
+    resolver: createMesosResolver(config),
+    forwarder,
   });
-  const socket = await bunPlatform.bindUdp({
-    address: "127.0.0.1",
-    port,
-    onMessage(data, from, sock) {
-      const parsed = parseQuery(data);
-      if (typeof parsed === "string") return;
-      void forwarder.forward(data, parsed, "udp").then((reply) => sock.send(reply, from));
-    },
-  });
-  console.log(`listening ${socket.local.port}`);
+  const server = await startDnsServer({ platform: bunPlatform, address: "127.0.0.1", port, handler });
+  console.log(`listening ${server.udp.port}`);
   const stop = () => {
-    socket.close();
-    void forwarder.close().then(() => process.exit(0));
+    void Promise.all([server.close(), forwarder.close()]).then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-}
-
-async function freePort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((done) => s.bind(0, "127.0.0.1", done));
-  const port = s.address().port;
-  await new Promise<void>((done) => s.close(() => done()));
-  return port;
-}
-
-function startDnsmasq(port: number, dir: string): ChildProcess {
-  return spawn(
-    "dnsmasq",
-    [
-      "--conf-file=/dev/null",
-      "--no-resolv",
-      "--no-hosts",
-      "--keep-in-foreground",
-      "--user=root",
-      `--port=${port}`,
-      "--listen-address=127.0.0.1",
-      "--bind-interfaces",
-      `--pid-file=${join(dir, "dnsmasq.pid")}`,
-      `--log-facility=${join(dir, "dnsmasq.log")}`,
-      "--address=/example.test/10.9.9.9",
-      // Answers from configuration carry TTL 0 by default, which no cache keeps.
-      "--local-ttl=300",
-    ],
-    { stdio: "ignore" },
-  );
 }
 
 /** Starts our server as a child process (its own CPU, as in production) and waits for its port. */
@@ -164,10 +132,10 @@ async function bench() {
   writeFileSync(unique, `${lines.join("\n")}\n`);
   writeFileSync(repeated, `${Array.from({ length: 100 }, (_, i) => `r${i}.example.test A`).join("\n")}\n`);
 
-  const dnsmasqPort = await freePort();
-  const dnsmasq = startDnsmasq(dnsmasqPort, dir);
-  await Bun.sleep(500);
-  const children: ChildProcess[] = [dnsmasq];
+  // Answers from configuration carry TTL 0 by default, which no cache keeps.
+  const dnsmasq = await startDnsmasq(["--local-ttl=300"]);
+  const dnsmasqPort = dnsmasq.port;
+  const children: ChildProcess[] = [];
   try {
     for (const [label, file, cache, target] of [
       ["(a) cache off, unique names", unique, 0, 0.35],
@@ -197,6 +165,7 @@ async function bench() {
     }
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+    await dnsmasq.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

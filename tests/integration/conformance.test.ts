@@ -37,7 +37,7 @@ beforeAll(async () => {
   const state = JSON.parse(readFileSync(join(SHARED, "fixtures", "fake.json"), "utf8"));
   // The tables assume the master at 127.0.0.1:5050 (leader.mesos, _leader._tcp port 5050).
   master = await startFakeMaster({ state, host: "127.0.0.1", port: 5050 });
-  dnsmasq = await startDnsmasq(await freePort());
+  dnsmasq = await startDnsmasq();
 });
 
 afterAll(async () => {

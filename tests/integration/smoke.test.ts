@@ -86,7 +86,7 @@ beforeAll(async () => {
   buildDirs.push(dir);
   built.binary = await compileExecutable({ outfile: join(dir, "mesos-dns"), version: STAMPED });
   built.nodeBundle = await buildNodeBundle(dir, STAMPED);
-  dnsmasq = await startDnsmasq(await freePort());
+  dnsmasq = await startDnsmasq();
 }, 60_000);
 
 afterAll(async () => {
