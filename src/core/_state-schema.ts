@@ -1,12 +1,15 @@
 /**
- * Valibot schemas for the parts of the Mesos master state that Mesos-DNS reads (SPEC 4.1),
- * one schema per entity so that a bad entity fails alone. Unknown keys are ignored and
- * `null` counts as absent, as Go's decoder treats it for plain fields.
+ * The valibot schemas of the parts of the Mesos master state that Mesos-DNS reads (SPEC
+ * 4.1), one per entity so that a bad entity fails alone, and the normalised task they read
+ * into. Unknown keys are ignored and `null` counts as absent, as Go's decoder treats it for
+ * plain fields. The fast reader in `_state-reader.ts` has the same meaning; these schemas
+ * decide (and word the message) for any entity it declines.
  *
  * @module
  */
 
 import * as v from "valibot";
+import type { MesosStatus } from "./state.ts";
 
 const text = v.nullish(v.string(), "");
 
@@ -82,4 +85,78 @@ export function check<TSchema extends v.GenericSchema>(
     ok: false,
     error: `${path === null ? "" : `field "${path}": `}expected ${issue.expected ?? "a valid value"}, got ${received}`,
   };
+}
+
+/** A DiscoveryInfo port as read; its range is checked by the caller. */
+export interface DiscoveryPortFields {
+  readonly number: number;
+  readonly name: string;
+  readonly protocol: string;
+}
+
+/** A task as read: statuses normalised, ports and DiscoveryInfo still to be checked by the caller. */
+export interface TaskFields {
+  readonly id: string;
+  readonly name: string;
+  readonly slaveId: string;
+  readonly state: string;
+  /** `resources.ports`, "" when absent. */
+  readonly portText: string;
+  readonly statuses: readonly MesosStatus[];
+  /** Undefined when absent; its name may be "". */
+  readonly discovery: { readonly name: string; readonly ports: readonly DiscoveryPortFields[] } | undefined;
+}
+
+/** A framework as read; `tasks` are still raw. */
+export interface FrameworkFields {
+  readonly name: string;
+  readonly pid?: string | null | undefined;
+  readonly hostname: string;
+  readonly tasks: readonly unknown[];
+}
+
+/** Reads one task through the valibot schema: its fields, or a one-line error naming the bad field. */
+export function readTaskBySchema(raw: unknown): TaskFields | string {
+  const result = check(taskSchema, raw);
+  if (!result.ok) return result.error;
+  const input = result.value;
+  const discovery = input.discovery;
+  return {
+    id: input.id,
+    name: input.name,
+    slaveId: input.slave_id,
+    state: input.state,
+    portText: input.resources.ports,
+    statuses: input.statuses.map(toStatus),
+    discovery: discovery ? { name: discovery.name, ports: discovery.ports.ports } : undefined,
+  };
+}
+
+/**
+ * The one empty list of the parsed state, shared by every entity without labels, IPs or
+ * ports. Not frozen, and made with an element popped: JavaScriptCore gives frozen and
+ * never-filled arrays other internal shapes than ordinary lists, and optimised code that
+ * met both kinds fell back and was compiled again and again. Never changed: it is readonly.
+ */
+export const EMPTY: readonly never[] = emptyList();
+
+function emptyList(): never[] {
+  const list = [undefined as never];
+  list.pop();
+  return list;
+}
+
+function toStatus(status: TaskInput["statuses"][number]): MesosStatus {
+  const infos = status.container_status.network_infos;
+  let networkIps: string[] | readonly never[] = EMPTY;
+  if (infos.length > 0) {
+    const ips: string[] = [];
+    for (const info of infos) {
+      if (info.ip_addresses.length > 0) for (const address of info.ip_addresses) ips.push(address.ip_address);
+      else ips.push(info.ip_address);
+    }
+    networkIps = ips;
+  }
+  const labels = status.labels.length > 0 ? status.labels : EMPTY;
+  return { state: status.state, timestamp: status.timestamp, labels, networkIps };
 }

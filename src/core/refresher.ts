@@ -16,7 +16,7 @@ import { initialMasters, leaderOf, type MastersList } from "./masters-list.ts";
 import type { Platform, TlsClientOptions } from "./platform.ts";
 import { generateRecords } from "./records.ts";
 import type { SnapshotStore } from "./snapshot.ts";
-import { hostnamesToResolve, parseState } from "./state.ts";
+import { hostnamesToResolve, type MesosState, parseState } from "./state.ts";
 import { fetchState } from "./state-fetch.ts";
 import { loadTlsOptions } from "./tls-options.ts";
 
@@ -195,11 +195,11 @@ export class Refresher {
     const { platform, config, store } = this.#deps;
     const http = await this.#httpSetup();
     if ("error" in http) return { ok: false, error: http.error };
-    const fetched = await fetchState(masters, { platform, config, auth: http.auth, tls: http.tls });
-    if (!fetched.ok) return fetched;
-    const { state, warnings } = parseState(fetched.json);
+    const parsed = await fetchAndParse(masters, { platform, config, auth: http.auth, tls: http.tls });
+    if (!parsed.ok) return parsed;
+    const { state, warnings, master } = parsed;
     if (state.leader === "")
-      return { ok: false, error: `empty master: state from "${fetched.master}" has no leader` };
+      return { ok: false, error: `empty master: state from "${master}" has no leader` };
     const hosts = hostnamesToResolve(state, { masters, listener: config.Listener });
     const lookups = await resolveHosts(platform, hosts, LOOKUP_TIMEOUT_MS);
     const records = generateRecords({
@@ -209,7 +209,7 @@ export class Refresher {
       resolved: lookups.resolved,
       localAddresses: platform.localAddresses(),
     });
-    if (this.#stopped) return { ok: true, master: fetched.master };
+    if (this.#stopped) return { ok: true, master };
     const loadedAtMs = this.#now();
     store.publish({
       records,
@@ -219,7 +219,7 @@ export class Refresher {
       masters,
     });
     this.#logWarnings([...warnings, ...lookups.warnings, ...records.warnings]);
-    return { ok: true, master: fetched.master };
+    return { ok: true, master };
   }
 
   /** TLS material and the authenticator, built once; a failure is retried next refresh. */
@@ -268,4 +268,19 @@ export class Refresher {
       this.#deps.log.warn(`... and ${fresh.length - MAX_LOGGED_WARNINGS} more new warnings in this state`);
     }
   }
+}
+
+/**
+ * Fetches and parses in a function of its own, so the decoded JSON tree (tens of MB for a big
+ * cluster) is garbage as soon as the state is parsed, not pinned while records are generated.
+ */
+async function fetchAndParse(
+  masters: MastersList,
+  deps: Parameters<typeof fetchState>[1],
+): Promise<
+  { ok: true; state: MesosState; warnings: string[]; master: string } | { ok: false; error: string }
+> {
+  const fetched = await fetchState(masters, deps);
+  if (!fetched.ok) return fetched;
+  return { ok: true, ...parseState(fetched.json), master: fetched.master };
 }

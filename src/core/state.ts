@@ -9,9 +9,10 @@
  * @module
  */
 
-import { agentSchema, check, frameworkSchema, type TaskInput, taskSchema } from "./_state-schema.ts";
+import { readFramework, readTask } from "./_state-reader.ts";
+import { agentSchema, check, EMPTY, type TaskFields } from "./_state-schema.ts";
 import { isIp, splitHostPort } from "./ip.ts";
-import { parsePortRanges } from "./port-ranges.ts";
+import { type PortRanges, parsePortRanges } from "./port-ranges.ts";
 import { parseUpid } from "./upid.ts";
 
 /** A host and port taken from a PID (SPEC 4.2). `host` is an IP literal or a hostname. */
@@ -119,8 +120,9 @@ export function parseState(json: unknown): { state: MesosState; warnings: string
   if (typeof doc["leader"] === "string") leader = doc["leader"];
   else if (doc["leader"] != null) warnings.push(`state field "leader" is not a string; ignored`);
   const frameworks: MesosFramework[] = [];
+  const memo: PortMemo = new Map();
   for (const [index, raw] of listField(doc, "frameworks", warnings).entries()) {
-    const framework = parseFramework(raw, index, warnings);
+    const framework = parseFramework(raw, index, warnings, memo);
     if (framework) frameworks.push(framework);
   }
   const slaves: MesosAgent[] = [];
@@ -172,13 +174,20 @@ function describe(raw: unknown, index: number, key: "name" | "id"): string {
   return `#${index}`;
 }
 
-function parseFramework(raw: unknown, index: number, warnings: string[]): MesosFramework | undefined {
-  const result = check(frameworkSchema, raw);
-  if (!result.ok) {
-    warnings.push(`framework ${describe(raw, index, "name")}: ${result.error}; framework skipped`);
+/** Port texts already expanded in this document: instances of one app often share them. */
+type PortMemo = Map<string, PortRanges>;
+
+function parseFramework(
+  raw: unknown,
+  index: number,
+  warnings: string[],
+  memo: PortMemo,
+): MesosFramework | undefined {
+  const input = readFramework(raw);
+  if (typeof input === "string") {
+    warnings.push(`framework ${describe(raw, index, "name")}: ${input}; framework skipped`);
     return undefined;
   }
-  const input = result.value;
   const where = `framework ${JSON.stringify(input.name)}`;
   let pid: HostPort | undefined;
   let hostname = input.hostname;
@@ -192,65 +201,54 @@ function parseFramework(raw: unknown, index: number, warnings: string[]): MesosF
     }
   }
   const tasks: MesosTask[] = [];
-  for (const [taskIndex, rawTask] of input.tasks.entries()) {
-    const task = parseTask(rawTask, taskIndex, where, warnings);
-    if (task) tasks.push(task);
+  const rawTasks = input.tasks;
+  for (let taskIndex = 0; taskIndex < rawTasks.length; taskIndex++) {
+    const rawTask = rawTasks[taskIndex];
+    const fields = readTask(rawTask);
+    if (typeof fields === "string") {
+      warnings.push(`${where} task ${describe(rawTask, taskIndex, "name")}: ${fields}; task skipped`);
+      continue;
+    }
+    tasks.push(toTask(fields, where, warnings, memo));
   }
   return { name: input.name, pid, hostname, tasks };
 }
 
-function parseTask(raw: unknown, index: number, where: string, warnings: string[]): MesosTask | undefined {
-  const result = check(taskSchema, raw);
-  if (!result.ok) {
-    warnings.push(`${where} task ${describe(raw, index, "name")}: ${result.error}; task skipped`);
-    return undefined;
-  }
-  const input = result.value;
-  const portText = input.resources.ports;
+function toTask(fields: TaskFields, where: string, warnings: string[], memo: PortMemo): MesosTask {
+  const portText = fields.portText;
   let ports: readonly number[] = EMPTY;
   if (portText !== "" && portText !== "[]") {
-    const parsed = parsePortRanges(portText);
+    // Shared between tasks with the same text: the arrays are never changed.
+    let parsed = memo.get(portText);
+    if (parsed === undefined) {
+      parsed = parsePortRanges(portText);
+      memo.set(portText, parsed);
+    }
     ports = parsed.ports;
     for (const problem of parsed.problems)
-      warnings.push(`${where} task ${JSON.stringify(input.name)}: ${problem}`);
+      warnings.push(`${where} task ${JSON.stringify(fields.name)}: ${problem}`);
   }
   return {
-    id: input.id,
-    name: input.name,
-    slaveId: input.slave_id,
-    state: input.state,
+    id: fields.id,
+    name: fields.name,
+    slaveId: fields.slaveId,
+    state: fields.state,
     ports,
-    statuses: input.statuses.map(toStatus),
-    discovery: toDiscovery(input, where, warnings),
+    statuses: fields.statuses,
+    discovery: toDiscovery(fields, where, warnings),
   };
 }
 
-const EMPTY: readonly never[] = Object.freeze([]);
-
-function toStatus(status: TaskInput["statuses"][number]): MesosStatus {
-  const infos = status.container_status.network_infos;
-  let networkIps: string[] | readonly never[] = EMPTY;
-  if (infos.length > 0) {
-    const ips: string[] = [];
-    for (const info of infos) {
-      if (info.ip_addresses.length > 0) for (const address of info.ip_addresses) ips.push(address.ip_address);
-      else ips.push(info.ip_address);
-    }
-    networkIps = ips;
-  }
-  return { state: status.state, timestamp: status.timestamp, labels: status.labels, networkIps };
-}
-
-function toDiscovery(input: TaskInput, where: string, warnings: string[]): Discovery | undefined {
-  const discovery = input.discovery;
+function toDiscovery(fields: TaskFields, where: string, warnings: string[]): Discovery | undefined {
+  const discovery = fields.discovery;
   if (!discovery || discovery.name === "") return undefined;
   const ports: DiscoveryPort[] = [];
-  for (const port of discovery.ports.ports) {
+  for (const port of discovery.ports) {
     // Out-of-range numbers are skipped (SPEC 10 #41: upstream wrapped them to 16 bits when answering).
     if (Number.isInteger(port.number) && port.number >= 0 && port.number <= 65535) ports.push(port);
     else {
       warnings.push(
-        `${where} task ${JSON.stringify(input.name)}: DiscoveryInfo port ${port.number} skipped: not an integer 0..65535`,
+        `${where} task ${JSON.stringify(fields.name)}: DiscoveryInfo port ${port.number} skipped: not an integer 0..65535`,
       );
     }
   }

@@ -63,71 +63,97 @@ function sha1(length: number): void {
   b[total - 2] = (bits >>> 8) & 0xff;
   b[total - 1] = bits & 0xff;
   b[total - 5] = Math.floor(bits / 0x100000000) & 0xff;
-
-  let h0 = 0x67452301;
-  let h1 = 0xefcdab89 | 0;
-  let h2 = 0x98badcfe | 0;
-  let h3 = 0x10325476;
-  let h4 = 0xc3d2e1f0 | 0;
+  start();
   const w = words;
   for (let off = 0; off < total; off += 64) {
     for (let i = 0; i < 16; i++) {
       const j = off + i * 4;
       w[i] = (b[j]! << 24) | (b[j + 1]! << 16) | (b[j + 2]! << 8) | b[j + 3]!;
     }
-    for (let i = 16; i < 80; i++) {
-      const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
-      w[i] = (x << 1) | (x >>> 31);
-    }
-    let a = h0;
-    let bb = h1;
-    let c = h2;
-    let d = h3;
-    let e = h4;
-    // The four round groups are separate loops so each stays branch-free.
-    for (let i = 0; i < 20; i++) {
-      const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + w[i]!) | 0;
-      e = d;
-      d = c;
-      c = (bb << 30) | (bb >>> 2);
-      bb = a;
-      a = t;
-    }
-    for (let i = 20; i < 40; i++) {
-      const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + w[i]!) | 0;
-      e = d;
-      d = c;
-      c = (bb << 30) | (bb >>> 2);
-      bb = a;
-      a = t;
-    }
-    for (let i = 40; i < 60; i++) {
-      const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + -0x70e44324 + w[i]!) | 0;
-      e = d;
-      d = c;
-      c = (bb << 30) | (bb >>> 2);
-      bb = a;
-      a = t;
-    }
-    for (let i = 60; i < 80; i++) {
-      const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + -0x359d3e2a + w[i]!) | 0;
-      e = d;
-      d = c;
-      c = (bb << 30) | (bb >>> 2);
-      bb = a;
-      a = t;
-    }
-    h0 = (h0 + a) | 0;
-    h1 = (h1 + bb) | 0;
-    h2 = (h2 + c) | 0;
-    h3 = (h3 + d) | 0;
-    h4 = (h4 + e) | 0;
+    compress();
   }
-  digest[0] = h0;
-  digest[1] = h1;
-  digest[2] = h2;
-  digest[3] = h3;
-  digest[4] = h4;
+}
+
+/**
+ * {@link sha1} of `text` when it is ASCII and fits one block (at most 55 characters, as
+ * Mesos task ids do), packed straight into the message words; false, having done nothing
+ * useful, for any other text.
+ */
+function sha1ShortAscii(text: string): boolean {
+  const length = text.length;
+  if (length > 55) return false;
+  const w = words;
+  w.fill(0, 0, 16);
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return false;
+    w[i >> 2]! |= c << (24 - ((i & 3) << 3));
+  }
+  w[length >> 2]! |= 0x80 << (24 - ((length & 3) << 3));
+  w[15] = length * 8;
+  start();
+  compress();
+  return true;
+}
+
+function start(): void {
+  digest[0] = 0x67452301;
+  digest[1] = 0xefcdab89 | 0;
+  digest[2] = 0x98badcfe | 0;
+  digest[3] = 0x10325476;
+  digest[4] = 0xc3d2e1f0 | 0;
+}
+
+/** One SHA-1 block: the message words in `words[0..16)`, the running digest in `digest`. */
+function compress(): void {
+  const w = words;
+  for (let i = 16; i < 80; i++) {
+    const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
+    w[i] = (x << 1) | (x >>> 31);
+  }
+  let a = digest[0]!;
+  let bb = digest[1]!;
+  let c = digest[2]!;
+  let d = digest[3]!;
+  let e = digest[4]!;
+  // The four round groups are separate loops so each stays branch-free.
+  for (let i = 0; i < 20; i++) {
+    const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (let i = 20; i < 40; i++) {
+    const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (let i = 40; i < 60; i++) {
+    const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + -0x70e44324 + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (let i = 60; i < 80; i++) {
+    const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + -0x359d3e2a + w[i]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  digest[0] = (digest[0]! + a) | 0;
+  digest[1] = (digest[1]! + bb) | 0;
+  digest[2] = (digest[2]! + c) | 0;
+  digest[3] = (digest[3]! + d) | 0;
+  digest[4] = (digest[4]! + e) | 0;
 }
 
 /**
@@ -135,7 +161,7 @@ function sha1(length: number): void {
  * `taskHash("test")` is `"iffe9"`.
  */
 export function taskHash(id: string): string {
-  sha1(encodeUtf8(id));
+  if (!sha1ShortAscii(id)) sha1(encodeUtf8(id));
   const top = digest[0]! >>> 0;
   // One allocation: `+` on single characters would build a rope of five strings.
   return String.fromCharCode(
@@ -149,7 +175,7 @@ export function taskHash(id: string): string {
 
 /** The full SHA-1 digest of `text`'s UTF-8 bytes as lower-case hex (checked against known vectors in tests). */
 export function sha1Hex(text: string): string {
-  sha1(encodeUtf8(text));
+  if (!sha1ShortAscii(text)) sha1(encodeUtf8(text));
   let out = "";
   for (const word of digest) out += (word >>> 0).toString(16).padStart(8, "0");
   return out;

@@ -5,6 +5,7 @@
  */
 
 import { isCanonicalIpv4 } from "./_ipv4-text.ts";
+import { EMPTY } from "./_state-schema.ts";
 import { classifyIp } from "./ip.ts";
 import type { MesosStatus, MesosTask } from "./state.ts";
 
@@ -70,22 +71,35 @@ export function taskIps(
       statusChosen = true;
     }
     if (!status) continue;
-    const out: IpValue[] = [];
+    // Lists are read by index after a length check: most are the shared frozen empty list,
+    // whose different array shape would otherwise make the optimised code bail out.
+    let out: IpValue[] | undefined;
     if (source === "netinfo") {
-      for (const text of status.networkIps) pushValid(out, text, classify);
+      const texts = status.networkIps;
+      const count = texts.length;
+      for (let i = 0; i < count; i++) out = pushValid(out, texts[i]!, classify);
     } else {
       const key = source === "docker" ? DOCKER_IP_LABEL : MESOS_IP_LABEL;
-      for (const entry of status.labels) if (entry.key === key) pushValid(out, entry.value, classify);
+      const labels = status.labels;
+      const count = labels.length;
+      for (let i = 0; i < count; i++) {
+        const entry = labels[i]!;
+        if (entry.key === key) out = pushValid(out, entry.value, classify);
+      }
     }
-    if (out.length > 0) return out;
+    if (out !== undefined) return out;
   }
   return NONE;
 }
 
-const NONE: readonly IpValue[] = Object.freeze([]);
+const NONE: readonly IpValue[] = EMPTY;
 
-function pushValid(out: IpValue[], text: string, classify: Classify): void {
-  if (text === "") return;
+/** `out` with `text` appended when it is an IP; the list is made on the first one. */
+function pushValid(out: IpValue[] | undefined, text: string, classify: Classify): IpValue[] | undefined {
+  if (text === "") return out;
   const ip = classify(text);
-  if (ip) out.push(ip);
+  if (!ip) return out;
+  if (out === undefined) return [ip];
+  out.push(ip);
+  return out;
 }

@@ -3,6 +3,7 @@ import { type Config, defaultConfig } from "../../src/core/config.ts";
 import type { RecordSet } from "../../src/core/record-set.ts";
 import { type GenerateInput, generateRecords } from "../../src/core/records.ts";
 import type { MesosState } from "../../src/core/state.ts";
+import { taskHash } from "../../src/core/task-hash.ts";
 import { framework, netinfoStatus, state, status, task } from "./_mesos-builders.ts";
 
 function generate(
@@ -143,6 +144,36 @@ describe("generateRecords() task records (SPEC 5.8)", () => {
     expect(first).toContain("web.marathon.mesos.");
     expect(second).not.toContain("web.marathon.mesos.");
     expect(second.some((n) => n.startsWith("web-"))).toBe(true);
+  });
+
+  test("generateRecords() keeps SRV values distinct when tasks share a canonical name, an agent has no IP or ports repeat", () => {
+    // Both agents end in "-S1", so the tasks below share canonical names; x has no IP.
+    const slaves = [
+      { id: "x-S1", pid: { host: "noip.example", port: 5051 } },
+      { id: "y-S1", pid: { host: "10.0.0.2", port: 5051 } },
+    ];
+    const tasks = [
+      task({ id: "a", name: "web", slaveId: "x-S1", ports: [1, 2] }),
+      task({ id: "a", name: "web", slaveId: "y-S1", ports: [1, 2] }),
+      task({ id: "a", name: "web", slaveId: "y-S1", ports: [3, 3] }),
+    ];
+    const records = generate({ state: state({ frameworks: [framework({ tasks })], slaves }) });
+    const target = `web-${taskHash("a")}-s1.marathon.slave.mesos.`;
+    for (const name of [
+      "_web._tcp.marathon.slave.mesos.",
+      "_web._udp.marathon.slave.mesos.",
+      "_web._tcp.marathon.mesos.",
+    ]) {
+      expect(records.srv.get(name)).toEqual([`${target}:1`, `${target}:2`, `${target}:3`]);
+    }
+    for (const map of [records.a, records.aaaa, records.srv])
+      for (const values of map.values()) expect(new Set(values).size).toBe(values.length);
+    const [first, second, third] = records.enumeration.frameworks[0]!.tasks.map((t) =>
+      t.records.filter((r) => r.rtype === "SRV").map((r) => r.host),
+    );
+    expect(first).toHaveLength(8);
+    expect(second).toEqual([]);
+    expect(third).toEqual(Array(4).fill(`${target}:3`));
   });
 
   test("generateRecords() lists every framework in the enumeration, even without tasks", () => {

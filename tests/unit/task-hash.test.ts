@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { sha1Hex, taskHash } from "../../src/core/task-hash.ts";
 
 describe("taskHash()", () => {
@@ -27,6 +28,23 @@ describe("taskHash()", () => {
     for (const input of inputs) {
       expect(sha1Hex(input)).toBe(createHash("sha1").update(new TextEncoder().encode(input)).digest("hex"));
     }
+  });
+
+  test("sha1Hex() matches node:crypto for random short and long, ASCII and other texts", () => {
+    const texts = fc.oneof(
+      fc.string({ unit: "binary-ascii", maxLength: 80 }),
+      fc.string({ unit: "grapheme", maxLength: 40 }),
+      fc.string({
+        unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+        maxLength: 60,
+      }),
+    );
+    fc.assert(
+      fc.property(texts, (input) => {
+        expect(sha1Hex(input)).toBe(createHash("sha1").update(new TextEncoder().encode(input)).digest("hex"));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("taskHash() hashes 100k ids quickly", () => {
