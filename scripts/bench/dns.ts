@@ -33,6 +33,11 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), "bench-dns-"));
+// Whatever happens, no server outlives the bench (a leftover would hold the ports).
+const spawned: Subprocess[] = [];
+process.on("exit", () => {
+  for (const child of spawned) child.kill();
+});
 
 interface PerfResult {
   qps: number;
@@ -109,6 +114,7 @@ writeFileSync(
   `server:\n  ip-address: 127.0.0.1@${nsdPort}\n  server-count: 1\n  username: ""\n  zonesdir: "${dir}"\n  pidfile: "${dir}/nsd.pid"\n  database: ""\n  xfrdfile: "${dir}/xfrd.state"\n  zonelistfile: "${dir}/zone.list"\n  logfile: "${dir}/nsd.log"\n  rrl-ratelimit: 0\nremote-control:\n  control-enable: no\nzone:\n  name: mesos\n  zonefile: mesos.zone\n`,
 );
 const nsd = spawn(pin(1, ["nsd", "-d", "-c", join(dir, "nsd.conf")]), { stdout: "ignore", stderr: "ignore" });
+spawned.push(nsd);
 await waitForDns("127.0.0.1", nsdPort, "leader.mesos", 10000);
 
 // 3. Ours, per runtime.
@@ -121,7 +127,9 @@ function startOurs(runtime: string): Subprocess {
       : runtime === "deno"
         ? [join(BIN, "deno"), "run", ...DENO_FLAGS, join(ROOT, "mod.ts"), ...args]
         : ["node", nodeBundle, ...args];
-  return spawn(pin(1, cmd), { stdout: "ignore", stderr: "ignore" });
+  const child = spawn(pin(1, cmd), { stdout: "ignore", stderr: "ignore" });
+  spawned.push(child);
+  return child;
 }
 
 const rows: string[] = [];
