@@ -66,19 +66,29 @@ export function createDnsHandler(deps: DnsHandlerDeps): DnsHandler {
     return errorReply(message, parsed, rcode);
   }
 
-  async function forward(
+  /** Cache hits come back at once; everything else through one promise. */
+  function forward(
     message: Uint8Array,
     parsed: ParsedQuery,
     transport: Transport,
-  ): Promise<Uint8Array> {
-    try {
-      const out = await forwarder.forward(message, parsed, transport);
+  ): Uint8Array | Promise<Uint8Array> {
+    const out = forwarder.forward(message, parsed, transport);
+    if (out instanceof Uint8Array) {
       observer?.query?.("forwarded", parsed.qtype, out[3]! & 0xf);
       return out;
-    } catch (error) {
-      observer?.internalError?.(error);
-      return reply(message, parsed, RCODE.SERVFAIL, "forwarded");
     }
+    // The runtime may reuse `message` once we wait; the error path needs its header and question.
+    const head = new Uint8Array(message.subarray(0, parsed.questionEnd));
+    return out.then(
+      (reply) => {
+        observer?.query?.("forwarded", parsed.qtype, reply[3]! & 0xf);
+        return reply;
+      },
+      (error: unknown) => {
+        observer?.internalError?.(error);
+        return reply(head, parsed, RCODE.SERVFAIL, "forwarded");
+      },
+    );
   }
 
   return (message, transport) => {

@@ -44,8 +44,11 @@ export interface ForwardObserver {
 }
 
 export interface Forwarder {
-  /** Resolves with the reply bytes for the client, always (SERVFAIL/REFUSED on failure); never rejects. */
-  forward(query: Uint8Array, parsed: ParsedQuery, transport: "udp" | "tcp"): Promise<Uint8Array>;
+  /**
+   * The reply bytes for the client, always (SERVFAIL/REFUSED on failure): at once for a cache
+   * hit or a refusal, else a promise that never rejects.
+   */
+  forward(query: Uint8Array, parsed: ParsedQuery, transport: "udp" | "tcp"): Uint8Array | Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -138,8 +141,7 @@ export function createForwarder(deps: ForwarderDeps): ForwarderWithStats {
   }
 
   return {
-    async forward(query, parsed, transport) {
-      let own = query;
+    forward(query, parsed, transport) {
       try {
         if (closed) return errorReply(query, parsed, RCODE.SERVFAIL);
         const upstreams = routing.route(parsed.lowerName, parsed.qtype);
@@ -154,17 +156,22 @@ export function createForwarder(deps: ForwarderDeps): ForwarderWithStats {
           observer?.rejected?.();
           return errorReply(query, parsed, RCODE.SERVFAIL);
         }
+        // The adapter may reuse the query's buffer once we wait: keep our own copy.
+        const own = new Uint8Array(query);
         inFlight++;
-        try {
-          // The adapter may reuse the query's buffer once we wait: keep our own copy.
-          own = new Uint8Array(query);
-          return await relay(own, parsed, transport, upstreams, key);
-        } finally {
-          inFlight--;
-        }
+        return relay(own, parsed, transport, upstreams, key).then(
+          (reply) => {
+            inFlight--;
+            return reply;
+          },
+          () => {
+            // A bug must not leave the client without an answer.
+            inFlight--;
+            return errorReply(own, parsed, RCODE.SERVFAIL);
+          },
+        );
       } catch {
-        // A bug must not leave the client without an answer.
-        return errorReply(own, parsed, RCODE.SERVFAIL);
+        return errorReply(query, parsed, RCODE.SERVFAIL);
       }
     },
     async close() {
