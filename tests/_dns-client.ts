@@ -61,7 +61,7 @@ export function tcpExchange(
       for (const m of messages) socket.write(frameMessage(m));
     });
     socket.on("data", (chunk) => {
-      for (const m of reader.push(new Uint8Array(chunk)) ?? []) replies.push(m);
+      for (const m of reader.push(new Uint8Array(chunk))) replies.push(m);
       if (replies.length >= messages.length) done();
     });
     socket.on("error", done);

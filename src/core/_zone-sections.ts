@@ -23,6 +23,20 @@ import { splitSrvValue } from "./record-set.ts";
 import type { PreparedAnswer, ZoneIndex } from "./zone-index.ts";
 
 const EMPTY: readonly Uint8Array[] = [];
+/** A question shape with no labels: names encoded against it are written whole. */
+const NO_COMPRESSION: QuestionShape = { labels: [], offsets: [] };
+
+/** The rdata of the first value that parses (a stored value that is not an IP is skipped). */
+function firstParsed(
+  values: readonly string[] | undefined,
+  parse: (text: string) => Uint8Array | undefined,
+): Uint8Array | undefined {
+  for (const value of values ?? []) {
+    const rdata = parse(value);
+    if (rdata) return rdata;
+  }
+  return undefined;
+}
 
 interface Context {
   readonly index: ZoneIndex;
@@ -56,7 +70,10 @@ export function answerSections(
     };
   }
   const ctx: Context = { index, config, q: questionShape(parsed.lowerName), apexOffset, fqdn, isApex };
-  return { answer: sectionsFor(ctx, kind, exists, present), cacheable: present };
+  // Cached only for names spelled as they are stored: every `.*` spelling of a name would
+  // otherwise be a cache entry of its own, without bound.
+  const cacheable = present && !parsed.lowerName.includes(".*");
+  return { answer: sectionsFor(ctx, kind, exists, present), cacheable };
 }
 
 function sectionsFor(ctx: Context, kind: string, exists: boolean, present: boolean): PreparedAnswer {
@@ -136,7 +153,9 @@ function srvRecords(ctx: Context): { answers: Uint8Array[]; additional: Uint8Arr
   for (const value of values) {
     const srv = splitSrvValue(value);
     if (!srv) continue;
-    const target = encodeName(srv.target, ctx.q);
+    // RFC 2782: the SRV target is never compressed (upstream's DNS library writes it whole,
+    // and Go 1.11 to 1.21 resolvers reject a compressed one).
+    const target = encodeName(srv.target, NO_COMPRESSION);
     answers.push(
       encodeRecord(
         QUESTION_POINTER,
@@ -147,13 +166,12 @@ function srvRecords(ctx: Context): { answers: Uint8Array[]; additional: Uint8Arr
     );
     if (targets.has(srv.target)) continue;
     targets.add(srv.target);
-    // At most one A and one AAAA per target, as upstream (SPEC 6.4).
-    const a = ctx.index.records.a.get(srv.target)?.[0];
-    const aRdata = a === undefined ? undefined : ipv4Rdata(a);
-    if (aRdata) additional.push(encodeRecord(target, QTYPE.A, ctx.config.TTL, aRdata));
-    const aaaa = ctx.index.records.aaaa.get(srv.target)?.[0];
-    const aaaaRdata = aaaa === undefined ? undefined : ipv6Rdata(aaaa);
-    if (aaaaRdata) additional.push(encodeRecord(target, QTYPE.AAAA, ctx.config.TTL, aaaaRdata));
+    // At most one A and one AAAA per target, as upstream (SPEC 6.4); owners may be compressed.
+    const owner = encodeName(srv.target, ctx.q);
+    const aRdata = firstParsed(ctx.index.records.a.get(srv.target), ipv4Rdata);
+    if (aRdata) additional.push(encodeRecord(owner, QTYPE.A, ctx.config.TTL, aRdata));
+    const aaaaRdata = firstParsed(ctx.index.records.aaaa.get(srv.target), ipv6Rdata);
+    if (aaaaRdata) additional.push(encodeRecord(owner, QTYPE.AAAA, ctx.config.TTL, aaaaRdata));
   }
   return { answers, additional };
 }

@@ -15,8 +15,12 @@ export interface DnsServerOptions {
   readonly address: string;
   readonly port: number;
   readonly handler: DnsHandler;
-  /** Idle time before a TCP connection is closed, ms (upstream: 2 s before the first query, then 8 s). */
+  /** Time a new TCP connection has to send its first query, ms (upstream: 2 s). */
+  readonly tcpFirstQueryMs?: number;
+  /** Idle time between queries before a TCP connection is closed, ms (upstream: 8 s). */
   readonly tcpIdleMs?: number;
+  /** Open TCP connections at once; more are closed on arrival (default 1024). */
+  readonly tcpMaxConnections?: number;
   /** Queries served on one TCP connection before it is closed (upstream: 128). */
   readonly tcpMaxQueries?: number;
   readonly onError?: (error: unknown) => void;
@@ -31,6 +35,7 @@ export interface DnsServer {
 /** Binds UDP and TCP; the TCP port follows the UDP one when `port` is 0. */
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
   const { platform, handler } = options;
+  const limits: SessionLimits = { open: 0 };
   const udp: UdpSocket = await platform.bindUdp({
     address: options.address,
     port: options.port,
@@ -46,7 +51,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     tcp = await platform.listenTcp({
       address: options.address,
       port: udp.local.port,
-      onConnection: (conn) => tcpSession(conn, options),
+      onConnection: (conn) => tcpSession(conn, options, limits),
     });
   } catch (error) {
     udp.close();
@@ -62,44 +67,72 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   };
 }
 
-function tcpSession(conn: TcpConnection, options: DnsServerOptions) {
+interface SessionLimits {
+  /** Open connections right now, shared by all sessions of one server. */
+  open: number;
+}
+
+function tcpSession(conn: TcpConnection, options: DnsServerOptions, limits: SessionLimits) {
   const reader = new FrameReader();
+  const firstMs = options.tcpFirstQueryMs ?? 2000;
   const idleMs = options.tcpIdleMs ?? 8000;
   const maxQueries = options.tcpMaxQueries ?? 128;
   let served = 0;
   let pending = 0;
   let closed = false;
+  /** No more queries are read; the connection closes once the pending replies are written. */
+  let draining = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const arm = () => {
+  limits.open++;
+  const close = () => {
     if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => conn.close(), idleMs);
+    timer = undefined;
+    conn.close();
+  };
+  /** Upstream: 2 s for the first query, then 8 s between queries; never while replies are owed. */
+  const arm = (ms: number) => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = pending > 0 ? undefined : setTimeout(close, ms);
   };
   const send = (reply: Uint8Array) => {
     pending--;
     if (closed) return;
     conn.write(frameMessage(reply));
-    if (served >= maxQueries && pending === 0) conn.close();
+    if (pending > 0) return;
+    if (draining) close();
+    else arm(idleMs);
   };
-  arm();
+  const stopReading = () => {
+    draining = true;
+    if (pending === 0) close();
+  };
+
+  if (limits.open > (options.tcpMaxConnections ?? 1024)) {
+    // Past the connection cap a new connection is closed at once (the client retries later).
+    queueMicrotask(close);
+  } else arm(firstMs);
   return {
     onData(chunk: Uint8Array) {
-      const messages = reader.push(chunk);
-      if (messages === undefined) return conn.close();
-      for (const message of messages) {
-        // A zero length prefix closes the connection, as upstream.
-        if (message.length === 0 || served >= maxQueries) return conn.close();
+      if (draining || closed) return;
+      for (const message of reader.push(chunk)) {
+        // A zero length prefix ends the connection, as upstream; so does the query limit.
+        if (message.length === 0 || served >= maxQueries) return stopReading();
         served++;
-        arm();
         const out = options.handler(message, "tcp");
         if (out === undefined) continue;
         pending++;
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
         if (out instanceof Uint8Array) send(out);
         else out.then(send, options.onError);
       }
+      if (served >= maxQueries) stopReading();
     },
     onClose() {
+      if (closed) return;
       closed = true;
+      limits.open--;
       if (timer !== undefined) clearTimeout(timer);
     },
   };

@@ -42,6 +42,8 @@ export interface MesosResolver {
    * `limit` is the size the reply must stay below (512, the client's EDNS size, or 65535).
    */
   answer(query: Uint8Array, parsed: ParsedQuery, snapshot: Snapshot, limit: number): Uint8Array;
+  /** How many prepared answers are kept for `snapshot` (bounded by the names it holds). */
+  preparedCount(snapshot: Snapshot): number;
 }
 
 /** Creates the in-domain resolver for `config`; it keeps one index per snapshot. */
@@ -59,6 +61,7 @@ export function createMesosResolver(config: Config, random: () => number = Math.
   }
 
   return {
+    preparedCount: (snapshot) => indexes.get(snapshot)?.preparedCount ?? 0,
     answer(query, parsed, snapshot, limit) {
       const index = indexFor(snapshot);
       const kind = queryKind(parsed.qtype);
@@ -67,8 +70,8 @@ export function createMesosResolver(config: Config, random: () => number = Math.
       if (!prepared) {
         const built = answerSections(index, config, parsed, kind);
         prepared = built.answer;
-        // Only names that exist (or the apex, or empty non-terminals) are cached, so random
-        // names cannot grow the cache; they are cheap to answer from scratch.
+        // Only names that exist (or the apex, or empty non-terminals), spelled without `.*`, are
+        // cached, so random names cannot grow the cache; they are cheap to answer from scratch.
         if (built.cacheable) index.setPrepared(key, prepared);
       }
       return assembleReply({

@@ -22,6 +22,8 @@ export interface AssembleInput {
 
 const OPT_SIZE = 11;
 const EMPTY: readonly Uint8Array[] = [];
+/** The order of zero or one answer: nothing to shuffle, nothing to allocate. */
+const SINGLE: readonly number[] = [0];
 
 function sum(parts: readonly Uint8Array[]): number {
   let n = 0;
@@ -30,7 +32,7 @@ function sum(parts: readonly Uint8Array[]): number {
 }
 
 /** Fisher-Yates order of `n` indices. */
-function shuffledOrder(n: number, random: () => number): number[] {
+function shuffledOrder(n: number, random: () => number): readonly number[] {
   const order = new Array<number>(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {
@@ -53,7 +55,7 @@ export function assembleReply(input: AssembleInput): Uint8Array {
   let additional = badVersion ? EMPTY : answer.additional;
   const optSize = edns ? OPT_SIZE : 0;
 
-  const order = shuffledOrder(answers.length, input.random);
+  const order = answers.length > 1 ? shuffledOrder(answers.length, input.random) : SINGLE;
   let size = parsed.questionEnd + sum(answers) + sum(authority) + sum(additional) + optSize;
   let answerCount = answers.length;
   let truncated = false;

@@ -15,40 +15,57 @@ export function frameMessage(message: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Reassembles length-prefixed messages from arbitrary chunks. */
+/**
+ * Reassembles length-prefixed messages from arbitrary chunks. Each byte is copied once: a
+ * message's buffer is allocated when its length is known and filled as chunks arrive, so a
+ * peer that trickles one byte at a time costs linear, not quadratic, work.
+ */
 export class FrameReader {
-  #buffer: Uint8Array = new Uint8Array(0);
-  readonly #maxBuffered: number;
-
-  /** @param maxBuffered bytes kept while waiting for a message to complete (a frame is at most 65537). */
-  constructor(maxBuffered = 65537 * 2) {
-    this.#maxBuffered = maxBuffered;
-  }
+  /** The first byte of a length prefix split across chunks, or -1. */
+  #lengthHigh = -1;
+  /** The message being filled, and how much of it is filled. */
+  #message: Uint8Array | undefined;
+  #filled = 0;
 
   /**
    * Adds a chunk and returns every message now complete. A zero length prefix is returned
    * as an empty message (callers close the connection on it, as upstream does).
-   * Returns undefined when more than `maxBuffered` bytes pile up (the peer is misbehaving).
    */
-  push(chunk: Uint8Array): Uint8Array[] | undefined {
-    let buf: Uint8Array;
-    if (this.#buffer.length === 0) buf = chunk;
-    else {
-      buf = new Uint8Array(this.#buffer.length + chunk.length);
-      buf.set(this.#buffer);
-      buf.set(chunk, this.#buffer.length);
-    }
+  push(chunk: Uint8Array): Uint8Array[] {
     const messages: Uint8Array[] = [];
-    let offset = 0;
-    while (buf.length - offset >= 2) {
-      const len = (buf[offset]! << 8) | buf[offset + 1]!;
-      if (buf.length - offset - 2 < len) break;
-      // Copies (a Node Buffer's slice() would be a view into the runtime's chunk).
-      messages.push(new Uint8Array(buf.subarray(offset + 2, offset + 2 + len)));
-      offset += 2 + len;
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#message === undefined) {
+        let length: number;
+        if (this.#lengthHigh >= 0) {
+          length = (this.#lengthHigh << 8) | chunk[at]!;
+          this.#lengthHigh = -1;
+          at += 1;
+        } else if (at + 1 < chunk.length) {
+          length = (chunk[at]! << 8) | chunk[at + 1]!;
+          at += 2;
+        } else {
+          this.#lengthHigh = chunk[at]!;
+          at += 1;
+          break;
+        }
+        if (length === 0) {
+          messages.push(new Uint8Array(0));
+          continue;
+        }
+        this.#message = new Uint8Array(length);
+        this.#filled = 0;
+      }
+      const message = this.#message;
+      const take = Math.min(message.length - this.#filled, chunk.length - at);
+      message.set(chunk.subarray(at, at + take), this.#filled);
+      this.#filled += take;
+      at += take;
+      if (this.#filled === message.length) {
+        messages.push(message);
+        this.#message = undefined;
+      }
     }
-    this.#buffer = offset === buf.length ? new Uint8Array(0) : new Uint8Array(buf.subarray(offset));
-    if (this.#buffer.length > this.#maxBuffered) return undefined;
     return messages;
   }
 }

@@ -58,6 +58,10 @@ export class ZoneIndex {
     return this.#ancestors.has(fqdn);
   }
 
+  get preparedCount(): number {
+    return this.#prepared.size;
+  }
+
   getPrepared(key: string): PreparedAnswer | undefined {
     return this.#prepared.get(key);
   }

@@ -159,7 +159,7 @@ describe("startDnsServer()", () => {
       address: "127.0.0.1",
       port: server.tcp.port,
       timeoutMs: 1000,
-      handlers: { onData: (c) => void tcpReplies.push(...(reader.push(c) ?? [])), onClose: () => {} },
+      handlers: { onData: (c) => void tcpReplies.push(...reader.push(c)), onClose: () => {} },
     });
     conn.write(frameMessage(queryBytes("leader.mesos", "A", { id: 1 })));
     conn.write(frameMessage(queryBytes("missing.mesos", "A", { id: 2 })));
@@ -170,5 +170,95 @@ describe("startDnsServer()", () => {
     conn.close();
     client.close();
     await server.close();
+  });
+});
+
+describe("startDnsServer() TCP sessions", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  async function session(options: Partial<Parameters<typeof startDnsServer>[0]>, delayMs: number) {
+    const platform = memoryPlatform();
+    const slow: DnsHandler = (message) =>
+      new Promise((resolve) => setTimeout(() => resolve(decodeToReply(message)), delayMs));
+    const server = await startDnsServer({
+      platform,
+      address: "127.0.0.1",
+      port: 53,
+      handler: slow,
+      ...options,
+    });
+    const replies: Uint8Array[] = [];
+    let closed = false;
+    const reader = new FrameReader();
+    const open = () =>
+      platform.connectTcp({
+        address: "127.0.0.1",
+        port: server.tcp.port,
+        timeoutMs: 1000,
+        handlers: {
+          onData: (c) => void replies.push(...reader.push(c)),
+          onClose: () => {
+            closed = true;
+          },
+        },
+      });
+    return { server, replies, open, isClosed: () => closed, platform };
+  }
+
+  function decodeToReply(message: Uint8Array): Uint8Array {
+    const out = message.slice();
+    out[2]! |= 0x80;
+    return out;
+  }
+
+  test("keeps a connection open while a slow reply is owed, past the idle time", async () => {
+    const s = await session({ tcpIdleMs: 20, tcpFirstQueryMs: 20 }, 80);
+    const conn = await s.open();
+    conn.write(frameMessage(queryBytes("example.org", "A", { id: 7 })));
+    await sleep(150);
+    expect(s.replies.map((r) => decodeMessage(r)?.id)).toEqual([7]);
+    await sleep(60);
+    expect(s.isClosed()).toBe(true);
+    await s.server.close();
+  });
+
+  test("answers every query up to the limit, then closes", async () => {
+    const s = await session({ tcpMaxQueries: 3 }, 10);
+    const conn = await s.open();
+    for (let id = 1; id <= 5; id++) conn.write(frameMessage(queryBytes("example.org", "A", { id })));
+    await sleep(80);
+    expect(s.replies.map((r) => decodeMessage(r)?.id).sort()).toEqual([1, 2, 3]);
+    expect(s.isClosed()).toBe(true);
+    await s.server.close();
+  });
+
+  test("closes a connection that sends nothing within the first-query time", async () => {
+    const s = await session({ tcpFirstQueryMs: 20 }, 0);
+    await s.open();
+    await sleep(60);
+    expect(s.isClosed()).toBe(true);
+    await s.server.close();
+  });
+
+  test("closes connections past the connection cap at once", async () => {
+    const s = await session({ tcpMaxConnections: 1 }, 0);
+    await s.open();
+    expect(s.isClosed()).toBe(false);
+    let secondClosed = false;
+    await s.platform.connectTcp({
+      address: "127.0.0.1",
+      port: s.server.tcp.port,
+      timeoutMs: 1000,
+      handlers: {
+        onData: () => {},
+        onClose: () => {
+          secondClosed = true;
+        },
+      },
+    });
+    await sleep(20);
+    expect(secondClosed).toBe(true);
+    expect(s.isClosed()).toBe(false);
+    await s.server.close();
   });
 });

@@ -135,3 +135,46 @@ describe("createMesosResolver().answer()", () => {
     expect(orders.size).toBeGreaterThan(1);
   });
 });
+
+describe("createMesosResolver() on the wire", () => {
+  function rawAnswer(name: string, type: string, resolverConfig = config): Uint8Array {
+    const query = encodeMessage({ type: "query", id: 1, questions: [{ type: type as never, name }] });
+    const parsed = parseQuery(query);
+    if (typeof parsed === "string") throw new Error(parsed);
+    return createMesosResolver(resolverConfig).answer(query, parsed, snap, 4096);
+  }
+
+  function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
+    outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+      for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
+  test("writes SRV targets uncompressed (RFC 2782; Go's resolver rejects compressed ones)", () => {
+    const reply = rawAnswer("_web._tcp.marathon.mesos", "SRV");
+    const whole = new TextEncoder().encode("\u000cweb-abcde-s1\u0008marathon\u0005slave\u0005mesos\u0000");
+    expect(contains(reply, whole)).toBe(true);
+  });
+});
+
+describe("createMesosResolver() memory", () => {
+  test("keeps no prepared answer per `.*` spelling or per missing name", () => {
+    const own = createMesosResolver(config);
+    const ask = (name: string) => {
+      const query = encodeMessage({ type: "query", id: 1, questions: [{ type: "A", name }] });
+      const parsed = parseQuery(query);
+      if (typeof parsed === "string") throw new Error(parsed);
+      return decodeMessage(own.answer(query, parsed, snap, 512));
+    };
+    expect(ask("web.marathon.mesos")?.answers).toHaveLength(2);
+    const before = own.preparedCount(snap);
+    for (let i = 0; i < 200; i++) {
+      expect(ask(`w.*eb${".*".repeat(i % 7)}.marathon.mesos`)?.answers).toHaveLength(2);
+      ask(`missing-${i}.mesos`);
+    }
+    expect(ask("web.*.marathon.mesos")?.answers).toHaveLength(2);
+    expect(own.preparedCount(snap)).toBe(before);
+  });
+});
