@@ -7,6 +7,7 @@
 import { createZkClient } from "../adapters/zookeeper.ts";
 import { type App, type Logger, startApp } from "../core/app.ts";
 import type { Config } from "../core/config.ts";
+import { configView } from "../core/config-view.ts";
 import { type MasterDetector, staticDetector } from "../core/master-detector.ts";
 import type { Platform } from "../core/platform.ts";
 import { zkDetector } from "../core/zk-detector.ts";
@@ -35,9 +36,24 @@ export function detectorFor(config: Config, log: Logger): MasterDetector | strin
   });
 }
 
+/** Shutdown gets this long to close listeners and connections before the process ends anyway. */
+const SHUTDOWN_DEADLINE_MS = 500;
+
+/** SPEC 1.3: the effective configuration at verbose level, and a warning for ignored credentials. */
+function logStartup(config: Config, log: Logger): void {
+  log.debug(`Effective configuration: ${JSON.stringify(configView(config))}`);
+  const credentials = config.MesosCredentials.Principal !== "" || config.IAMConfigFile !== "";
+  if (config.MesosAuthentication === "" && credentials) {
+    log.warn(
+      'mesosCredentials.principal or IAMConfigFile is set but mesosAuthentication is "": no authentication is used',
+    );
+  }
+}
+
 /** Starts serving; resolves with the exit status once the process should end. */
 export async function runServe(config: Config, deps: ServeDeps): Promise<number> {
   const { log } = deps;
+  logStartup(config, log);
   const detector = detectorFor(config, log);
   if (typeof detector === "string") {
     log.error(detector);
@@ -47,9 +63,13 @@ export async function runServe(config: Config, deps: ServeDeps): Promise<number>
     let app: App | undefined;
     let ending = false;
     const end = async (status: number) => {
-      if (ending) return;
+      // A second signal while shutting down ends the process at once.
+      if (ending) return resolve(status);
       ending = true;
-      await app?.stop();
+      // A client holding a request open must not keep the process alive (SIGTERM ends it
+      // within a second): stop what can be stopped, then go anyway.
+      const deadline = new Promise<void>((done) => setTimeout(done, SHUTDOWN_DEADLINE_MS));
+      await Promise.race([app?.stop(), deadline]);
       resolve(status);
     };
     deps.platform.onSignal("SIGINT", () => void end(0));

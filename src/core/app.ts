@@ -48,6 +48,28 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/**
+ * Errors that a client can provoke once per query are logged at most once per minute,
+ * with a count of those left out, so that no client can flood the log.
+ */
+function rateLimitedLog(log: Logger, now: () => number, windowMs = 60_000) {
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let suppressed = 0;
+  return {
+    report(message: string): void {
+      const t = now();
+      if (t - windowStart < windowMs) {
+        suppressed++;
+        return;
+      }
+      const note = suppressed > 0 ? ` (${suppressed} more in the last minute not logged)` : "";
+      windowStart = t;
+      suppressed = 0;
+      log.error(`${message}${note}`);
+    },
+  };
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -58,6 +80,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const registry = new MetricsRegistry();
   const now = () => Date.now();
   const metrics = createAppMetrics(registry, { snapshot: () => store.current(), now });
+  const errorLog = rateLimitedLog(log, now);
 
   const forwarder = createForwarder({
     platform,
@@ -82,7 +105,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       dropped: (reason) => metrics.droppedPacket(reason),
       internalError: (error) => {
         metrics.internalError("dns");
-        log.error(`Internal error while answering a query: ${describeError(error)}`);
+        errorLog.report(`Internal error while answering a query: ${describeError(error)}`);
       },
     },
   });
@@ -109,7 +132,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         now,
         onInternalError: (error, path) => {
           metrics.internalError("http");
-          log.error(`Internal error while serving ${path}: ${describeError(error)}`);
+          errorLog.report(`Internal error while serving ${JSON.stringify(path)}: ${describeError(error)}`);
         },
       });
       http = await platform.serveHttp({ address: config.HTTPListener, port: config.HttpPort, fetch: api });
@@ -128,7 +151,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     store,
     log,
     onFatal: options.onFatal,
-    onRefresh: (result) => metrics.refresh(result.ok, result.durationMs / 1000),
+    onRefresh: (result) => {
+      metrics.refresh(result.ok, result.durationMs / 1000);
+      const records = store.current()?.records;
+      const counts = records
+        ? `; ${records.a.size} A, ${records.aaaa.size} AAAA, ${records.srv.size} SRV names`
+        : "";
+      log.debug(
+        `Refresh ${result.ok ? "succeeded" : "failed"} in ${Math.round(result.durationMs)} ms${counts}`,
+      );
+    },
   });
   refresher.start();
 

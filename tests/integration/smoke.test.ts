@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileExecutable, verifyExecutable } from "../../scripts/build.ts";
@@ -222,8 +223,17 @@ for (const runtime of RUNTIMES) {
       expect(answers(await ask(HOST, dns, "smoke-added.marathon.mesos", "A"), "A")).toEqual(["10.3.0.3"]);
     }, 10_000);
 
-    test(`${runtime}: exits 0 within 1 second of SIGTERM`, async () => {
+    test(`${runtime}: exits 0 within 1 second of SIGTERM, even with an HTTP request held open`, async () => {
+      // A client that announced a body and never sends it must not keep the process alive.
+      const held = connect({ host: HOST, port: r().http });
+      held.on("error", () => {});
+      await new Promise<void>((resolve) => held.once("connect", () => resolve()));
+      held.write(
+        "POST /v1/version HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{}",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await exitWithin(r().server, 1000)).toBe(0);
+      held.destroy();
     }, 10_000);
   });
 }
