@@ -2,6 +2,10 @@
  * TCP for the Bun adapter over `Bun.listen` / `Bun.connect`. Bun's `write` takes only what the
  * kernel accepts, so the rest is queued here and flushed on `drain`.
  *
+ * A peer that stops reading must not hold a connection or memory forever: a write made while
+ * more than {@link MAX_QUEUED_BYTES} wait unsent drops the connection, and `close()` gives the
+ * queue {@link CLOSE_DEADLINE_MS} to drain before the socket is terminated.
+ *
  * @module
  */
 import type { Socket, SocketHandler } from "bun";
@@ -16,11 +20,20 @@ import {
 import { hostPort, unmapAddress } from "./_address.ts";
 import { mapError } from "./_map-error.ts";
 
+/** Bytes a connection may hold unsent; a write beyond them drops the connection. */
+export const MAX_QUEUED_BYTES = 1024 * 1024;
+/** How long `close()` waits for unsent bytes to leave before terminating the socket. */
+export const CLOSE_DEADLINE_MS = 1000;
+
 /** Per-socket state, kept in Bun's `socket.data`. */
 interface Slot {
   handlers: TcpHandlers | undefined;
   pending: Uint8Array[];
+  /** Bytes in `pending`. */
+  queued: number;
   ending: boolean;
+  /** Terminates the socket if `close()` has not completed in time. */
+  deadline: ReturnType<typeof setTimeout> | undefined;
   closed: boolean;
   /** A dial that timed out: close it if it connects after all. */
   abandoned: boolean;
@@ -29,7 +42,9 @@ interface Slot {
 const newSlot = (handlers?: TcpHandlers): Slot => ({
   handlers,
   pending: [],
+  queued: 0,
   ending: false,
+  deadline: undefined,
   closed: false,
   abandoned: false,
 });
@@ -40,6 +55,7 @@ function flush(socket: Socket<Slot>): void {
     const head = slot.pending[0]!;
     const n = socket.write(head);
     if (n < 0) return;
+    slot.queued -= Math.min(n, head.byteLength);
     if (n < head.byteLength) {
       slot.pending[0] = head.subarray(n);
       return;
@@ -55,16 +71,26 @@ function connection(socket: Socket<Slot>): TcpConnection {
     remote: { address: unmapAddress(socket.remoteAddress), port: socket.remotePort },
     write(data: Uint8Array): void {
       if (slot.closed || slot.ending) return;
+      if (slot.queued > MAX_QUEUED_BYTES) {
+        socket.terminate();
+        return;
+      }
       if (slot.pending.length > 0) {
         slot.pending.push(data.slice());
+        slot.queued += data.byteLength;
         return;
       }
       const n = socket.write(data);
-      if (n >= 0 && n < data.byteLength) slot.pending.push(data.slice(n));
+      if (n >= 0 && n < data.byteLength) {
+        slot.pending.push(data.slice(n));
+        slot.queued += data.byteLength - n;
+      }
     },
     close(): void {
       if (slot.closed || slot.ending) return;
       slot.ending = true;
+      // `drain` never comes while the peer keeps its window shut, and Bun's `end()` waits for it.
+      slot.deadline = setTimeout(() => socket.terminate(), CLOSE_DEADLINE_MS);
       if (slot.pending.length === 0) socket.end();
     },
   };
@@ -74,7 +100,9 @@ function closed(socket: Socket<Slot>): void {
   const slot = socket.data;
   if (slot.closed) return;
   slot.closed = true;
+  clearTimeout(slot.deadline);
   slot.pending = [];
+  slot.queued = 0;
   slot.handlers?.onClose();
 }
 

@@ -4,6 +4,10 @@
  * callbacks, with the runtime's own write buffering, instead of a second pull-style loop
  * over `Deno.Conn` that would be written and tested separately.
  *
+ * A peer that stops reading must not hold a connection or memory forever: a write made while
+ * more than {@link MAX_QUEUED_BYTES} wait unsent destroys the socket, and `close()` gives the
+ * queue {@link CLOSE_DEADLINE_MS} to drain (`end()` alone waits for it without limit).
+ *
  * @module
  */
 import { connect, createServer, type Socket } from "node:net";
@@ -18,18 +22,33 @@ import {
 import { hostPort, unmapAddress } from "./_address.ts";
 import { mapError } from "./_map-error.ts";
 
+/** Bytes a connection may hold unsent; a write beyond them destroys the socket. */
+export const MAX_QUEUED_BYTES = 1024 * 1024;
+/** How long `close()` waits for unsent bytes to leave before destroying the socket. */
+export const CLOSE_DEADLINE_MS = 1000;
+
 /** Wraps a connected socket; `handlers` may be provided after wrapping (accepting side). */
 function wrap(socket: Socket): { conn: TcpConnection; attach(handlers: TcpHandlers): void } {
   socket.setNoDelay(true);
+  let closing = false;
   const conn: TcpConnection = {
     remote: { address: unmapAddress(socket.remoteAddress ?? ""), port: socket.remotePort ?? 0 },
     write(data: Uint8Array): void {
-      if (socket.writable) socket.write(data);
+      if (!socket.writable) return;
+      if (socket.writableLength > MAX_QUEUED_BYTES) socket.destroy();
+      else socket.write(data);
     },
     close(): void {
+      if (closing || socket.destroyed) return;
+      closing = true;
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const deadline = setTimeout(() => socket.destroy(), CLOSE_DEADLINE_MS);
+      socket.once("close", () => clearTimeout(deadline));
       // Flush what is queued, send FIN, then release the descriptor.
-      if (socket.writable) socket.end(() => socket.destroy());
-      else socket.destroy();
+      socket.end(() => socket.destroy());
     },
   };
   return {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { get16, QTYPE, skipName } from "./codec.ts";
+import { get16, put16, QTYPE, skipName } from "./codec.ts";
 
 /** Where the sections of a message are. */
 export interface MessageLayout {
@@ -36,17 +36,90 @@ export function layoutMessage(msg: Uint8Array): MessageLayout | undefined {
     offset = end + 4;
   }
   const total = ancount + nscount + arcount;
-  const recordStarts: number[] = new Array(total + 1);
+  // Grown as records are found: the counts are not trusted until the records are there.
+  const recordStarts: number[] = [];
   for (let i = 0; i < total; i++) {
-    recordStarts[i] = offset;
+    recordStarts.push(offset);
     const nameEnd = skipName(msg, offset);
     if (nameEnd < 0 || nameEnd + 10 > msg.length) return undefined;
     const end = nameEnd + 10 + get16(msg, nameEnd + 8);
     if (end > msg.length) return undefined;
     offset = end;
   }
-  recordStarts[total] = offset;
+  recordStarts.push(offset);
   return { qdcount, ancount, nscount, arcount, recordStarts };
+}
+
+/**
+ * Index (into `layout.recordStarts`) of the one OPT record of the additional section; -1 when
+ * there is none, undefined when there are several or one sits in another section (RFC 6891 6.1.1).
+ */
+function optIndex(msg: Uint8Array, layout: MessageLayout): number | undefined {
+  const starts = layout.recordStarts;
+  const additional = layout.ancount + layout.nscount;
+  let found = -1;
+  for (let i = 0; i < starts.length - 1; i++) {
+    if (get16(msg, recordTypeOffset(msg, starts[i]!)) !== QTYPE.OPT) continue;
+    if (i < additional || found >= 0) return undefined;
+    found = i;
+  }
+  return found;
+}
+
+/** True when the OPT record of `msg` carries an option with this code (e.g. 8, Client Subnet). */
+export function hasEdnsOption(msg: Uint8Array, code: number): boolean {
+  const layout = layoutMessage(msg);
+  if (!layout) return false;
+  const starts = layout.recordStarts;
+  for (let i = layout.ancount + layout.nscount; i < starts.length - 1; i++) {
+    const typeAt = recordTypeOffset(msg, starts[i]!);
+    if (get16(msg, typeAt) !== QTYPE.OPT) continue;
+    const end = starts[i + 1]!;
+    for (let o = typeAt + 10; o + 4 <= end; o += 4 + get16(msg, o + 2))
+      if (get16(msg, o) === code) return true;
+  }
+  return false;
+}
+
+/**
+ * `msg` with every option removed from its OPT record: UDP size, extended RCODE, version and
+ * flags kept, RDLENGTH 0. Records after the OPT move down, and compression pointers into them
+ * with them. `msg` itself when there is no option to remove; undefined when the message has
+ * more than one OPT or an OPT outside the additional section, or a pointer targets the options.
+ */
+export function withoutEdnsOptions(
+  msg: Uint8Array,
+  layout: MessageLayout,
+): { bytes: Uint8Array; layout: MessageLayout } | undefined {
+  const index = optIndex(msg, layout);
+  if (index === undefined) return undefined;
+  if (index < 0) return { bytes: msg, layout };
+  const starts = layout.recordStarts;
+  const typeAt = recordTypeOffset(msg, starts[index]!);
+  const cutStart = typeAt + 10;
+  const cutEnd = starts[index + 1]!;
+  const delta = cutEnd - cutStart;
+  if (delta === 0) return { bytes: msg, layout };
+  const pointers = pointersIn(msg, layout, 0, starts.length - 1);
+  for (const p of pointers) {
+    const target = pointerTarget(msg, p);
+    if (target >= cutStart && target < cutEnd) return undefined;
+  }
+  const out = new Uint8Array(msg.length - delta);
+  out.set(msg.subarray(0, cutStart));
+  out.set(msg.subarray(cutEnd), cutStart);
+  put16(out, typeAt + 8, 0);
+  for (const p of pointers) {
+    const target = pointerTarget(msg, p);
+    if (target < cutEnd) continue;
+    const at = p >= cutEnd ? p - delta : p;
+    out[at] = 0xc0 | ((target - delta) >> 8);
+    out[at + 1] = (target - delta) & 0xff;
+  }
+  return {
+    bytes: out,
+    layout: { ...layout, recordStarts: starts.map((s) => (s >= cutEnd ? s - delta : s)) },
+  };
 }
 
 /** Offset of the TYPE field of the record starting at `start` (the layout has checked it). */
@@ -54,10 +127,14 @@ export function recordTypeOffset(msg: Uint8Array, start: number): number {
   return skipName(msg, start);
 }
 
-/** The TTL of the record whose TYPE field is at `typeOffset`. */
+/**
+ * The TTL of the record whose TYPE field is at `typeOffset`; a value with the high bit set
+ * reads as 0 (RFC 2181 8).
+ */
 export function readTtl(msg: Uint8Array, typeOffset: number): number {
   const o = typeOffset + 4;
-  return ((msg[o]! << 24) | (msg[o + 1]! << 16) | (msg[o + 2]! << 8) | msg[o + 3]!) >>> 0;
+  const ttl = (msg[o]! << 24) | (msg[o + 1]! << 16) | (msg[o + 2]! << 8) | msg[o + 3]!;
+  return Math.max(ttl, 0);
 }
 
 /** Writes a TTL at `ttlOffset`. */

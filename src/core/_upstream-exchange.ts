@@ -38,8 +38,9 @@ export function createIdSource(random?: () => number): () => number {
 /**
  * Judges a datagram or TCP message whose ID matched a pending query: "stray" when it is not a
  * reply to that query (not a response, or another question), "malformed" when it is but its
- * records do not parse, else its layout. A header-only error reply (no question, RCODE set, as
- * some servers send for FORMERR) is accepted as the answer.
+ * records do not parse, else its layout. A header-only error reply (RCODE set, no question
+ * and no records at all, as some servers send for FORMERR) is accepted as the answer; a reply
+ * without a question but with records is not (nothing shows which query it answers).
  */
 export function judgeReply(
   reply: Uint8Array,
@@ -50,7 +51,8 @@ export function judgeReply(
   const flags = get16(reply, 2);
   if (!(flags & FLAG.QR)) return "stray";
   if (get16(reply, 4) === 0) {
-    if ((flags & 0xf) === 0) return "stray";
+    if ((flags & 0xf) === 0 || get16(reply, 6) !== 0 || get16(reply, 8) !== 0 || get16(reply, 10) !== 0)
+      return "stray";
   } else if (!sameQuestion(reply, sent, questionEnd)) return "stray";
   return layoutMessage(reply) ?? "malformed";
 }

@@ -62,7 +62,10 @@ export interface UpstreamConfig {
 
 /** Settings this project adds (documented in the README; upstream ignores them). */
 export interface ExtendedConfig {
-  /** Forwarded-answer cache entries; 0 turns the cache off. Key `forwardCacheSize`. */
+  /**
+   * Forwarded-answer cache entries; 0 turns the cache off. The cache also holds at most this
+   * many KiB, and never a reply over 4096 bytes. Key `forwardCacheSize`.
+   */
   ForwardCacheSize: number;
   /** Upper bound on the TTL of a cached forwarded answer, seconds. Key `forwardCacheMaxTTL`. */
   ForwardCacheMaxTTL: number;

@@ -3,6 +3,16 @@
  * first. A hit is the stored reply with the client's ID, RD bit and question spelling, and
  * every TTL lowered by the seconds since it was stored.
  *
+ * Bounds: at most `size` entries and `size` KiB of stored replies (`ForwardCacheSize * 1024`
+ * bytes), evicting the least recently used entries to stay within both; a reply over
+ * 4096 bytes is never stored.
+ *
+ * What is kept apart or never kept: the key holds the question, the RD, CD and DO bits and
+ * whether the query had EDNS (an RD=0 reply may be partial, RFC 1034 4.3.1). A reply is
+ * stored only with exactly one question, and without the options of its OPT record: a COOKIE
+ * (RFC 7873 5.3) or any other option was meant for the first client only. A query carrying
+ * a Client Subnet option (RFC 7871) is not cached at all: its answer was made for one subnet.
+ *
  * (lru-cache is not used: its ESM builds import the diagnostics_channel module of Node, which src/core
  * must not reach.)
  *
@@ -10,12 +20,25 @@
  */
 
 import type { MessageLayout } from "./_message-walk.ts";
-import { readTtl, recordTypeOffset, ttlOffsets, writeTtl } from "./_message-walk.ts";
+import {
+  hasEdnsOption,
+  readTtl,
+  recordTypeOffset,
+  ttlOffsets,
+  withoutEdnsOptions,
+  writeTtl,
+} from "./_message-walk.ts";
 import type { ParsedQuery } from "./codec.ts";
 import { FLAG, get16, put16, QTYPE, RCODE } from "./codec.ts";
 
+/** Replies larger than this are not cached (bytes). */
+export const MAX_CACHED_REPLY = 4096;
+
+/** EDNS Client Subnet (RFC 7871 6). */
+const OPTION_ECS = 8;
+
 export interface ForwardCacheOptions {
-  /** Most entries kept; 0 turns the cache off. */
+  /** Most entries kept, and KiB of replies kept; 0 turns the cache off. */
   readonly size: number;
   /** Upper bound on an entry's lifetime, seconds. */
   readonly maxTtl: number;
@@ -30,13 +53,18 @@ export interface CachedReply {
 }
 
 export interface ForwardCache {
-  /** The cache key of a query, or undefined when such a query is never cached. */
-  key(parsed: ParsedQuery): string | undefined;
+  /** The cache key of `query`, or undefined when such a query is never cached. */
+  key(parsed: ParsedQuery, query: Uint8Array): string | undefined;
   /** A fresh copy of the stored reply, made out for this query; undefined on a miss or when expired. */
   get(key: string, query: Uint8Array, parsed: ParsedQuery): CachedReply | undefined;
-  /** Stores a resolver's reply when it may be cached; returns whether it was. */
+  /**
+   * Stores a resolver's reply, without its EDNS options, when it may be cached; returns whether
+   * it was. `reply` is not kept nor modified.
+   */
   put(key: string, reply: Uint8Array, layout: MessageLayout): boolean;
   readonly size: number;
+  /** Bytes of the stored replies. */
+  readonly bytes: number;
   clear(): void;
 }
 
@@ -83,15 +111,30 @@ export function cacheTtl(msg: Uint8Array, layout: MessageLayout, maxTtl: number)
 export function createForwardCache(options: ForwardCacheOptions): ForwardCache {
   const { now, maxTtl } = options;
   const capacity = Math.max(0, Math.floor(options.size));
+  const budget = capacity * 1024;
   // A Map iterates in insertion order: re-inserting on every hit makes the first key the least recently used.
   const entries = new Map<string, Entry>();
+  let stored = 0;
+
+  function remove(key: string): void {
+    const e = entries.get(key);
+    if (!e) return;
+    entries.delete(key);
+    stored -= e.bytes.length;
+  }
 
   return {
-    key(parsed) {
+    key(parsed, query) {
       if (capacity === 0 || parsed.opcode !== 0 || parsed.qdcount !== 1) return undefined;
-      // The reply depends on DO and CD, and on whether the query had an OPT at all (a client
-      // without EDNS must not be sent an OPT record).
-      const bits = (parsed.edns ? 1 : 0) | (parsed.edns?.dnssecOk ? 2 : 0) | (parsed.flags & FLAG.CD ? 4 : 0);
+      if (parsed.edns && hasEdnsOption(query, OPTION_ECS)) return undefined;
+      // The reply depends on DO and CD, on RD (without it the resolver answers from its cache
+      // only, perhaps partly), and on whether the query had an OPT at all (a client without
+      // EDNS must not be sent an OPT record).
+      const bits =
+        (parsed.edns ? 1 : 0) |
+        (parsed.edns?.dnssecOk ? 2 : 0) |
+        (parsed.flags & FLAG.CD ? 4 : 0) |
+        (parsed.flags & FLAG.RD ? 8 : 0);
       return `${parsed.lowerName}/${parsed.qtype}/${parsed.qclass}/${bits}`;
     },
     get(key, query, parsed) {
@@ -99,7 +142,7 @@ export function createForwardCache(options: ForwardCacheOptions): ForwardCache {
       if (!e) return undefined;
       const t = now();
       if (t >= e.expiresAt) {
-        entries.delete(key);
+        remove(key);
         return undefined;
       }
       entries.delete(key);
@@ -118,28 +161,43 @@ export function createForwardCache(options: ForwardCacheOptions): ForwardCache {
       return { bytes: out, layout: e.layout };
     },
     put(key, reply, layout) {
-      if (capacity === 0) return false;
+      // get() writes the client's question over the stored one: exactly one question, always.
+      if (capacity === 0 || layout.qdcount !== 1 || reply.length > MAX_CACHED_REPLY) return false;
       const ttl = cacheTtl(reply, layout, maxTtl);
       if (ttl <= 0) return false;
+      const stripped = withoutEdnsOptions(reply, layout);
+      if (!stripped) return false;
       // new Uint8Array(x) copies even when x is a Node buffer object (whose slice() is a view).
-      const bytes = new Uint8Array(reply);
-      const ttlAt = ttlOffsets(bytes, layout);
+      const bytes = stripped.bytes === reply ? new Uint8Array(reply) : stripped.bytes;
+      const ttlAt = ttlOffsets(bytes, stripped.layout);
       const ttls = ttlAt.map((o) => readTtl(bytes, o - 4));
       const storedAt = now();
-      entries.delete(key);
-      entries.set(key, { bytes, layout, ttlAt, ttls, storedAt, expiresAt: storedAt + ttl * 1000 });
-      while (entries.size > capacity) {
+      remove(key);
+      entries.set(key, {
+        bytes,
+        layout: stripped.layout,
+        ttlAt,
+        ttls,
+        storedAt,
+        expiresAt: storedAt + ttl * 1000,
+      });
+      stored += bytes.length;
+      while (entries.size > capacity || stored > budget) {
         const oldest = entries.keys().next().value;
         if (oldest === undefined) break;
-        entries.delete(oldest);
+        remove(oldest);
       }
-      return true;
+      return entries.has(key);
     },
     get size() {
       return entries.size;
     },
+    get bytes() {
+      return stored;
+    },
     clear() {
       entries.clear();
+      stored = 0;
     },
   };
 }

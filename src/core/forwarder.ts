@@ -146,7 +146,7 @@ export function createForwarder(deps: ForwarderDeps): ForwarderWithStats {
         if (closed) return errorReply(query, parsed, RCODE.SERVFAIL);
         const upstreams = routing.route(parsed.lowerName, parsed.qtype);
         if (upstreams.length === 0) return errorReply(query, parsed, RCODE.REFUSED);
-        const key = cache.key(parsed);
+        const key = cache.key(parsed, query);
         if (key !== undefined) {
           const hit = cache.get(key, query, parsed);
           observer?.cache?.(hit !== undefined);

@@ -64,9 +64,16 @@ export interface UdpBindOptions {
 /** One TCP connection, either accepted by a server or dialled by `connectTcp`. */
 export interface TcpConnection {
   readonly remote: SocketAddress;
-  /** Queues bytes for sending; never throws (a write to a closed connection is dropped). */
+  /**
+   * Queues bytes for sending; never throws (a write to a closed connection is dropped). A write
+   * made while more than 1 MB is already waiting unsent (a peer that does not read) drops the
+   * connection.
+   */
   write(data: Uint8Array): void;
-  /** Closes the connection; `onClose` of its handlers runs once. */
+  /**
+   * Closes the connection after flushing what the peer accepts, at most 1 s later (then the
+   * connection is torn down); `onClose` of its handlers runs once.
+   */
   close(): void;
 }
 

@@ -144,8 +144,6 @@ export function createTcpUpstreams(options: TcpUpstreamsOptions): TcpUpstreams {
     retry: boolean,
   ): Promise<ExchangeResult> {
     let c = conns.get(up.label);
-    // Only a connection that was already up may have been closed by the server while idle.
-    const reused = c?.conn !== undefined;
     if (!c) c = open(up, timeoutMs);
     let conn: TcpConnection;
     try {
@@ -174,9 +172,10 @@ export function createTcpUpstreams(options: TcpUpstreamsOptions): TcpUpstreams {
       conn.write(frameMessage(sent));
     });
     if (result) return result;
-    // The connection closed before our reply. A reused connection may simply have been closed
-    // by the server while idle (RFC 7766 6.2.3): try once more on a fresh one.
-    if (reused && retry && !closed) return attempt(up, query, questionEnd, timeoutMs, false);
+    // The connection closed before our reply: the server may have closed it while idle, or
+    // after answering the queries it had read (RFC 7766 6.2.3, 6.2.1: a server need not answer
+    // every pipelined query). Try once more on a fresh one.
+    if (retry && !closed) return attempt(up, query, questionEnd, timeoutMs, false);
     return FAILED;
   }
 

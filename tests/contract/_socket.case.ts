@@ -57,6 +57,48 @@ async function freePort(platform: Platform): Promise<number> {
   return probe.local.port;
 }
 
+/**
+ * A connection to a peer on 127.0.0.1 that accepts and never reads: its receive window shuts
+ * once the kernel buffers are full. The peer is a `node:net` server with `pauseOnConnect`,
+ * which Bun, Deno and Node all provide; the platform contract itself cannot stop reading.
+ */
+async function dialSilentPeer(platform: Platform) {
+  const net = await import("node:net");
+  const held = new Set<import("node:net").Socket>();
+  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+    held.add(socket.on("error", () => {}));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const stop = () => {
+    for (const socket of held) socket.destroy();
+    server.close();
+  };
+  const bound = server.address();
+  const closed = deferred();
+  let closes = 0;
+  try {
+    const conn = await platform.connectTcp({
+      address: "127.0.0.1",
+      port: typeof bound === "object" && bound !== null ? bound.port : 0,
+      timeoutMs: 3000,
+      handlers: {
+        onData() {},
+        onClose() {
+          closes++;
+          closed.resolve();
+        },
+      },
+    });
+    return { conn, closed: closed.promise, closes: () => closes, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+const SILENT_PEER_GAP =
+  "the memory network hands every write to the peer at once: there is no window a peer could leave shut";
+
 export const socketCases: ContractCase[] = [
   {
     name: "bindUdp() on 127.0.0.1 port 0 allocates a port and a datagram round-trips",
@@ -249,6 +291,47 @@ export const socketCases: ContractCase[] = [
         assert.bytes(concat(got), payload, "bytes received before the close");
       } finally {
         await server.close();
+      }
+    },
+  },
+  {
+    name: "close() after 8 MB written to a peer that never reads ends the connection within 2 s, onClose once",
+    skip: { memory: SILENT_PEER_GAP },
+    async run(platform, assert) {
+      const peer = await dialSilentPeer(platform);
+      try {
+        peer.conn.write(pattern(8 * 1024 * 1024, 5));
+        const started = Date.now();
+        peer.conn.close();
+        await within(peer.closed, 2500, "onClose after close() with unread bytes");
+        const elapsed = Date.now() - started;
+        assert.ok(elapsed < 2000, `connection gone within 2 s (took ${elapsed} ms)`);
+        peer.conn.close();
+        peer.conn.write(pattern(10, 1));
+        await new Promise((done) => setTimeout(done, 50));
+        assert.equal(peer.closes(), 1, "onClose runs once");
+      } finally {
+        peer.stop();
+      }
+    },
+  },
+  {
+    name: "write() after more than 1 MB waits unsent to a peer that never reads destroys the connection",
+    skip: { memory: SILENT_PEER_GAP },
+    async run(platform, assert) {
+      const peer = await dialSilentPeer(platform);
+      try {
+        // Up to 64 MB in 64 KB writes, never closing: whatever the kernel buffers hold, the
+        // bytes left waiting pass 1 MB and the connection must be dropped.
+        const chunk = pattern(64 * 1024, 6);
+        for (let i = 0; i < 1024 && peer.closes() === 0; i++) {
+          peer.conn.write(chunk);
+          if (i % 16 === 15) await new Promise((done) => setTimeout(done, 1));
+        }
+        await within(peer.closed, 2000, "onClose once the queue passed its cap");
+        assert.equal(peer.closes(), 1, "onClose runs once");
+      } finally {
+        peer.stop();
       }
     },
   },

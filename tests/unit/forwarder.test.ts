@@ -42,6 +42,23 @@ async function setup(answer: Answerer, config: Partial<Config> = {}, zoneAnswer?
   return { platform, resolver, zone, forwarder, ask, events, advance: (s: number) => (t += s * 1000) };
 }
 
+/** `m` with an OPT record (UDP size 1232) carrying `options` appended to its additional section. */
+function withOpt(m: Uint8Array, options: { code: number; data: number[] }[]): Uint8Array {
+  const rdata = options.flatMap((o) => [
+    o.code >> 8,
+    o.code & 0xff,
+    o.data.length >> 8,
+    o.data.length & 0xff,
+    ...o.data,
+  ]);
+  const opt = [0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, rdata.length >> 8, rdata.length & 0xff, ...rdata];
+  const out = new Uint8Array(m.length + opt.length);
+  out.set(m);
+  out.set(opt, m.length);
+  out[11] = out[11]! + 1;
+  return out;
+}
+
 const hostA: Answerer = (q) => reply(q, { aa: true, answers: [a(q.questions![0]!.name, 300, "10.8.8.8")] });
 
 describe("createForwarder() on the memory platform", () => {
@@ -103,6 +120,44 @@ describe("createForwarder() on the memory platform", () => {
     expect(msg.questions![0]!.name).toBe("HOST.fwd.test");
     expect(s.resolver.received.udp).toBe(1);
     expect(s.events.filter((e) => e === "hit" || e === "miss")).toEqual(["miss", "hit"]);
+  });
+
+  test("forward() serves a cached reply to a second COOKIE client without the first client's cookie", async () => {
+    // The resolver echoes the client cookie (the last 8 bytes of the query) and adds its own.
+    const s = await setup((q, raw) =>
+      withOpt(reply(q, { answers: [a(q.questions![0]!.name, 300, "10.8.8.8")] }), [
+        { code: 10, data: [...raw.subarray(raw.length - 8), ...new Array(16).fill(7)] },
+      ]),
+    );
+    const clientCookie = (seed: number) => ({
+      code: 10,
+      data: Array.from({ length: 8 }, (_, i) => seed + i),
+    });
+    const first = await s.ask(withOpt(query("cookie.fwd.test", "A"), [clientCookie(1)]));
+    expect(Array.from(first.bytes.subarray(first.bytes.length - 24, first.bytes.length - 16))).toEqual(
+      clientCookie(1).data,
+    );
+    const second = await s.ask(withOpt(query("cookie.fwd.test", "A", { id: 5 }), [clientCookie(100)]));
+    expect(s.resolver.received.udp).toBe(1);
+    expect(second.msg.id).toBe(5);
+    expect(second.msg.answers![0]!.data).toBe("10.8.8.8");
+    const opt = second.msg.additionals![0] as unknown as {
+      type: string;
+      udpPayloadSize: number;
+      options: unknown[];
+    };
+    expect(opt.type).toBe("OPT");
+    expect(opt.udpPayloadSize).toBe(1232);
+    expect(opt.options).toEqual([]);
+  });
+
+  test("forward() does not cache the reply to a query carrying a Client Subnet option", async () => {
+    const s = await setup(hostA);
+    const ecs = () => withOpt(query("ecs.fwd.test", "A"), [{ code: 8, data: [0, 1, 24, 0, 10, 1, 2] }]);
+    await s.ask(ecs());
+    await s.ask(ecs());
+    expect(s.resolver.received.udp).toBe(2);
+    expect(s.forwarder.stats().cacheEntries).toBe(0);
   });
 
   test("forward() caches NXDOMAIN with an SOA but never SERVFAIL or TC replies", async () => {

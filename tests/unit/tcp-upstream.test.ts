@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { memoryPlatform } from "../../src/adapters/memory.ts";
 import { createIdSource } from "../../src/core/_upstream-exchange.ts";
 import { decodeMessage, get16, parseQuery } from "../../src/core/codec.ts";
+import { FrameReader, frameMessage } from "../../src/core/tcp-framing.ts";
 import { createTcpUpstreams } from "../../src/core/tcp-upstream.ts";
 import { parseUpstream } from "../../src/core/zone-routing.ts";
 import { query, reply, startFakeResolver } from "../_fake-resolver.ts";
@@ -56,6 +57,46 @@ describe("createTcpUpstreams()", () => {
     expect(strays).toEqual([String(r.port)]);
     expect(tcp.pending).toBe(0);
     tcp.close();
+  });
+
+  test("a query that joined a connection still opening is retried when the resolver closes after the first reply", async () => {
+    const platform = memoryPlatform();
+    let accepted = 0;
+    // A resolver that answers the first query of each connection, then closes it.
+    const server = await platform.listenTcp({
+      address: "127.0.0.1",
+      port: 0,
+      onConnection(conn) {
+        accepted++;
+        const reader = new FrameReader();
+        let answered = false;
+        return {
+          onData(chunk) {
+            for (const raw of reader.push(chunk) ?? []) {
+              if (answered) continue;
+              answered = true;
+              conn.write(frameMessage(reply(decodeMessage(raw)!)));
+              conn.close();
+            }
+          },
+          onClose() {},
+        };
+      },
+    });
+    const tcp = createTcpUpstreams({ platform, nextId: createIdSource() });
+    const up = parseUpstream(`127.0.0.1:${server.local.port}`)!;
+    const qa = query("a.test", "A");
+    const qb = query("b.test", "A");
+    // Both start before the connection is up: the second joins the first's connection.
+    const results = await Promise.all([
+      tcp.exchange(up, qa, questionEnd(qa), 1000),
+      tcp.exchange(up, qb, questionEnd(qb), 1000),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(["ok", "ok"]);
+    expect(accepted).toBe(2);
+    expect(tcp.pending).toBe(0);
+    tcp.close();
+    await server.close();
   });
 
   test("exchange() reports a refused connection as refused", async () => {

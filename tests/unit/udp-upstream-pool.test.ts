@@ -62,6 +62,95 @@ describe("createUdpUpstreamPool()", () => {
     pool.close();
   });
 
+  test("a socket that carried rotateAfterQueries queries is replaced, and closed once its last reply came", async () => {
+    const platform = memoryPlatform();
+    const ports: number[] = [];
+    const held: (() => void)[] = [];
+    const r = await startFakeResolver(platform, (q) => {
+      if (q.questions![0]!.name !== "slow.test") return reply(q);
+      return new Promise((done) => held.push(() => done(reply(q))));
+    });
+    const bind = platform.bindUdp.bind(platform);
+    const closedPorts: number[] = [];
+    platform.bindUdp = async (o) => {
+      const socket = await bind(o);
+      return {
+        local: socket.local,
+        send(data, to) {
+          ports.push(socket.local.port);
+          socket.send(data, to);
+        },
+        close() {
+          closedPorts.push(socket.local.port);
+          socket.close();
+        },
+      };
+    };
+    const pool = createUdpUpstreamPool({
+      platform,
+      nextId: createIdSource(),
+      socketsPerFamily: 1,
+      rotateAfterQueries: 2,
+    });
+    const up = parseUpstream(r.spec)!;
+    const ask = (name: string) => {
+      const q = query(name, "A");
+      return pool.exchange(up, q, questionEnd(q), 1000);
+    };
+    expect((await ask("a.test")).outcome).toBe("ok");
+    const slow = ask("slow.test"); // the second query: the socket is due for replacement
+    await new Promise((done) => setTimeout(done, 5));
+    expect(pool.sockets).toBe(2);
+    expect(pool.pending).toBe(1);
+    expect((await ask("b.test")).outcome).toBe("ok");
+    expect(new Set(ports).size).toBe(2);
+    expect(ports[2]).not.toBe(ports[0]);
+    expect(closedPorts).toEqual([]);
+    for (const release of held) release();
+    expect((await slow).outcome).toBe("ok");
+    expect(pool.pending).toBe(0);
+    expect(pool.sockets).toBe(1);
+    expect(closedPorts).toEqual([ports[0]!]);
+    pool.close();
+    expect(pool.sockets).toBe(0);
+    expect(closedPorts).toEqual([ports[0]!, ports[2]!]);
+  });
+
+  test("a socket older than rotateAfterMs is replaced at its next query", async () => {
+    const platform = memoryPlatform();
+    const ports = new Set<number>();
+    const r = await startFakeResolver(platform, (q) => reply(q));
+    const bind = platform.bindUdp.bind(platform);
+    platform.bindUdp = async (o) => {
+      const socket = await bind(o);
+      ports.add(socket.local.port);
+      return socket;
+    };
+    let t = 1_000_000;
+    const pool = createUdpUpstreamPool({
+      platform,
+      nextId: createIdSource(),
+      socketsPerFamily: 1,
+      rotateAfterMs: 60_000,
+      now: () => t,
+    });
+    const up = parseUpstream(r.spec)!;
+    const q = query("a.test", "A");
+    expect((await pool.exchange(up, q, questionEnd(q), 1000)).outcome).toBe("ok");
+    expect(ports.size).toBe(1);
+    t += 59_000;
+    expect((await pool.exchange(up, q, questionEnd(q), 1000)).outcome).toBe("ok");
+    await new Promise((done) => setTimeout(done, 5));
+    expect(ports.size).toBe(1);
+    t += 1_000;
+    expect((await pool.exchange(up, q, questionEnd(q), 1000)).outcome).toBe("ok");
+    await new Promise((done) => setTimeout(done, 5));
+    expect(ports.size).toBe(2);
+    expect(pool.sockets).toBe(1);
+    expect(pool.pending).toBe(0);
+    pool.close();
+  });
+
   test("close() fails waiting queries, clears their timers and makes later exchanges fail", async () => {
     const platform = memoryPlatform();
     const r = await startFakeResolver(platform, () => undefined);
