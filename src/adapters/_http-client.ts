@@ -61,6 +61,13 @@ export async function requestWithRedirects(
       if (REDIRECTS.has(res.status) && location !== null && redirects < options.maxRedirects) {
         await discard(res.body);
         const next = new URL(location, current);
+        // Bun's fetch would read a `file:` URL from disk: a master could hand us local files.
+        if (next.protocol !== "http:" && next.protocol !== "https:") {
+          throw new NetError(
+            "OTHER",
+            `Refusing redirect from "${current.href}" to "${location}": only http and https are followed`,
+          );
+        }
         if (res.status <= 303) {
           // 301/302/303 turn a POST into a body-less GET; 307/308 repeat the request as it was.
           if (method !== "GET") headers = withoutBodyHeaders(headers);

@@ -8,6 +8,7 @@
 
 import * as v from "valibot";
 import { objectEntries } from "./_json-object-entries.ts";
+import { findJsonSyntaxError } from "./_json-syntax-error.ts";
 import { type Config, defaultConfig } from "./config.ts";
 
 /** A configuration problem, with one human-readable line in `message`. */
@@ -121,9 +122,12 @@ export function parseConfigText(text: string, file: string): ConfigResult {
   try {
     root = JSON.parse(source);
   } catch (e) {
+    // Engines word (and Bun omits) the position differently; find it ourselves.
+    const at = findJsonSyntaxError(source);
+    if (at) return fail({ file, message: `${file}:${at.line}:${at.column}: invalid JSON: ${at.problem}` });
     // V8 quotes part of the source in its message; keep the report on one line.
     const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
-    return fail({ file, message: `${file}: failed to parse config file as JSON: ${detail}` });
+    return fail({ file, message: `${file}: invalid JSON: ${detail}` });
   }
   if (!isObject(root)) {
     const got = showValue(root);
@@ -135,7 +139,10 @@ export function parseConfigText(text: string, file: string): ConfigResult {
     });
   }
   const config = defaultConfig();
+  // No prototype: zone names come from the file, and `__proto__` must stay a key.
+  config.ZoneResolvers = Object.create(null) as Record<string, string[]>;
   const warnings: string[] = [];
+  const context: FieldContext = { file, warnings, zoneSpellings: new Map() };
   // JSON.parse keeps the first position of a duplicate key; upstream applies keys in file order.
   for (const [key, valueText] of objectEntries(source)) {
     const name = KEY_INDEX.get(asciiLower(key));
@@ -143,7 +150,7 @@ export function parseConfigText(text: string, file: string): ConfigResult {
       warnings.push(`${file}: unknown key "${key}" ignored`);
       continue;
     }
-    const error = applyField(config, name, key, valueText, file, warnings);
+    const error = applyField(config, name, key, valueText, context);
     if (error) return fail(error);
   }
   config.Domain = config.Domain.toLowerCase();
@@ -181,14 +188,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** What applying one field needs besides the field itself. */
+interface FieldContext {
+  readonly file: string;
+  readonly warnings: string[];
+  /** Each zone's first spelling, by lower-cased name, across every `zoneResolvers` key. */
+  readonly zoneSpellings: Map<string, string>;
+}
+
 function applyField(
   config: Config,
   name: keyof Config,
   key: string,
   valueText: string,
-  file: string,
-  warnings: string[],
+  context: FieldContext,
 ): ConfigError | undefined {
+  const { file, warnings } = context;
   const value: unknown = JSON.parse(valueText);
   // Each kind's schema guarantees the value's type matches the field being written.
   const target = config as unknown as Record<string, unknown>;
@@ -205,7 +220,7 @@ function applyField(
       return undefined;
     }
     case "zones":
-      return applyZones(config, key, value, valueText, file);
+      return applyZones(config, key, value, valueText, context);
     case "creds":
       return applyCredentials(config, key, value, valueText, file, warnings);
     default: {
@@ -225,25 +240,40 @@ function applyZones(
   key: string,
   value: unknown,
   valueText: string,
-  file: string,
+  { file, zoneSpellings }: FieldContext,
 ): ConfigError | undefined {
   if (value === null) {
-    config.ZoneResolvers = {};
+    config.ZoneResolvers = Object.create(null) as Record<string, string[]>;
+    zoneSpellings.clear();
     return undefined;
   }
   if (!isObject(value)) {
     return typeError(file, key, value, "an object mapping each zone to a list of resolver addresses");
   }
   // Go decodes into the existing map, so a second `zoneResolvers` key adds to the first.
-  const zones = { ...config.ZoneResolvers };
+  const zones = Object.assign(Object.create(null) as Record<string, string[]>, config.ZoneResolvers);
   for (const [zone, listText] of objectEntries(valueText)) {
+    const lower = zone.toLowerCase();
+    // Go keeps both spellings as separate zones; lower-casing them (SPEC 10 #10) would let
+    // one silently replace the other, so the file must say which it means.
+    const earlier = zoneSpellings.get(lower);
+    if (earlier !== undefined && earlier !== zone) {
+      return {
+        file,
+        key,
+        value: JSON.stringify(zone),
+        expected: "zone names that differ in more than case",
+        message: `${file}: key "${key}": zones ${JSON.stringify(earlier)} and ${JSON.stringify(zone)} differ only in case; zones are compared case-insensitively`,
+      };
+    }
+    zoneSpellings.set(lower, zone);
     const list: unknown = JSON.parse(listText);
     if (list === null) {
-      zones[zone.toLowerCase()] = [];
+      zones[lower] = [];
       continue;
     }
     if (!v.is(STRING_LIST, list)) return typeError(file, `${key}.${zone}`, list, "a list of strings");
-    zones[zone.toLowerCase()] = [...list];
+    zones[lower] = [...list];
   }
   config.ZoneResolvers = zones;
   return undefined;

@@ -10,18 +10,26 @@ import type { Config } from "./config.ts";
 import type { ConfigError } from "./config-parse.ts";
 import { showValue } from "./config-parse.ts";
 import { classifyIp, isIp, parsePort, splitHostPort } from "./ip.ts";
+import { parseZkUrl, redactZk } from "./zk-url.ts";
 
 const IP_SOURCES = new Set(["host", "docker", "mesos", "netinfo"]);
 const DOMAIN = /^[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*$/;
 const HOSTNAME = /^[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]+)*\.?$/;
 
+/**
+ * The longest delay, in seconds, a timer can be given: runtimes store delays as signed 32-bit
+ * milliseconds and turn anything above 2^31-1 into 1 ms (a refresh loop, instant timeouts).
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Integer settings and their accepted ranges; the key is the documented spelling. */
 const RANGES: ReadonlyArray<[keyof Config, string, number, number]> = [
-  ["RefreshSeconds", "refreshSeconds", 1, Number.MAX_SAFE_INTEGER],
+  ["RefreshSeconds", "refreshSeconds", 1, MAX_TIMER_SECONDS],
+  ["StateTimeoutSeconds", "stateTimeoutSeconds", 1, MAX_TIMER_SECONDS],
   ["Port", "port", 0, 65535],
   ["HttpPort", "httpport", 0, 65535],
-  ["Timeout", "timeout", 0, Number.MAX_SAFE_INTEGER],
-  ["ZkDetectionTimeout", "zkDetectionTimeout", 0, Number.MAX_SAFE_INTEGER],
+  ["Timeout", "timeout", 0, MAX_TIMER_SECONDS],
+  ["ZkDetectionTimeout", "zkDetectionTimeout", 0, MAX_TIMER_SECONDS],
   ["TTL", "ttl", 0, 2 ** 31 - 1],
   ["SRVRecordDefaultWeight", "srvRecordDefaultWeight", 0, 65535],
   ["SOASerial", "SOASerial", 0, 2 ** 32 - 1],
@@ -30,10 +38,10 @@ const RANGES: ReadonlyArray<[keyof Config, string, number, number]> = [
   ["SOAExpire", "SOAExpire", 0, 2 ** 32 - 1],
   ["SOAMinttl", "SOAMinttl", 0, 2 ** 32 - 1],
   ["ForwardCacheSize", "forwardCacheSize", 0, Number.MAX_SAFE_INTEGER],
-  ["ForwardCacheMaxTTL", "forwardCacheMaxTTL", 0, Number.MAX_SAFE_INTEGER],
+  ["ForwardCacheMaxTTL", "forwardCacheMaxTTL", 0, MAX_TIMER_SECONDS],
   ["ForwardMaxInFlight", "forwardMaxInFlight", 1, Number.MAX_SAFE_INTEGER],
   ["StateMaxBytes", "stateMaxBytes", 1024, Number.MAX_SAFE_INTEGER],
-  ["ReadyMaxAgeSeconds", "readyMaxAgeSeconds", 0, Number.MAX_SAFE_INTEGER],
+  ["ReadyMaxAgeSeconds", "readyMaxAgeSeconds", 0, MAX_TIMER_SECONDS],
 ];
 
 /** Returns the first problem with `config`, or undefined when it is usable. */
@@ -93,7 +101,12 @@ function checkAdditions(c: Config): Problem | undefined {
   for (const [name, key, min, max] of RANGES) {
     const value = c[name] as number;
     if (!Number.isInteger(value) || value < min || value > max) {
-      const expected = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer ${min}..${max}`;
+      const expected =
+        max === Number.MAX_SAFE_INTEGER
+          ? `an integer >= ${min}`
+          : max === MAX_TIMER_SECONDS
+            ? `an integer ${min}..${max} (seconds; longer timer delays overflow)`
+            : `an integer ${min}..${max}`;
       const got = showValue(value);
       return [key, `key "${key}": expected ${expected}, got ${got}`, got, expected];
     }
@@ -107,10 +120,13 @@ function checkAdditions(c: Config): Problem | undefined {
       return [key, `key "${key}": expected an IP address to listen on, got ${got}`, got, "an IP address"];
     }
   }
-  if (c.Zk !== "" && !isZkUrl(c.Zk)) {
-    const got = showValue(c.Zk.replace(/^zk:\/\/[^@/]*@/, "zk://***@"));
-    const expected = "zk://host:port[,host:port...]/path";
-    return ["zk", `key "zk": expected ${expected}, got ${got}`, got, expected];
+  if (c.Zk !== "") {
+    // SPEC 3.3: a ZooKeeper URL, or upstream's fixed-leader forms `host:port` and `master@host:port`.
+    const parsed = parseZkUrl(c.Zk);
+    if (!parsed.ok) {
+      const expected = "zk://host:port[,host:port...]/path, host:port or master@host:port";
+      return ["zk", `key "zk": ${parsed.error}`, showValue(redactZk(c.Zk)), expected];
+    }
   }
   return undefined;
 }
@@ -145,16 +161,6 @@ function checkAuthentication(c: Config): Problem | undefined {
     got,
     expected,
   ];
-}
-
-/** `zk://[user:pass@]host:port[,host:port...]/path` with a non-empty path. */
-export function isZkUrl(url: string): boolean {
-  const m = /^zk:\/\/(?:[^@/]*@)?([^/]+)(\/\S+)$/.exec(url);
-  if (!m) return false;
-  return m[1]!.split(",").every((member) => {
-    const hp = splitHostPort(member);
-    return hp !== undefined && hp.host !== "" && parsePort(hp.port) !== undefined;
-  });
 }
 
 /** Step 3: every entry `host:port` with port 1..65535; no duplicates once IP hosts are canonical. */

@@ -5,6 +5,10 @@
  */
 
 import type { Config, UpstreamConfig } from "./config.ts";
+import { MASKED_SECRET, redactZk } from "./zk-url.ts";
+
+/** Shown instead of a non-empty Basic-auth secret (upstream shows it in clear, SPEC 10 #20). */
+export { MASKED_SECRET };
 
 /** Keys of `/v1/config`, in the order upstream's struct marshals them. */
 const VIEW_KEYS: ReadonlyArray<keyof UpstreamConfig> = [
@@ -48,12 +52,10 @@ const VIEW_KEYS: ReadonlyArray<keyof UpstreamConfig> = [
   "MesosAuthentication",
 ];
 
-/** Shown instead of a non-empty Basic-auth secret (upstream shows it in clear, SPEC 10 #20). */
-export const MASKED_SECRET = "********";
-
 /**
  * The object `/v1/config` serialises. Lists and maps are copies; `ZoneResolvers` keys are sorted
- * as Go marshals maps; an unset list is `null`.
+ * as Go marshals maps; an unset list is `null`. The Basic-auth secret and the password in `Zk`
+ * are masked (upstream showed both in clear, SPEC 10 #20).
  */
 export function configView(config: Config): Record<string, unknown> {
   const view: Record<string, unknown> = {};
@@ -61,9 +63,11 @@ export function configView(config: Config): Record<string, unknown> {
     const value = config[key];
     view[key] = Array.isArray(value) ? [...value] : value;
   }
-  const zones: Record<string, string[]> = {};
+  // No prototype: a zone named `__proto__` must stay a key.
+  const zones = Object.create(null) as Record<string, string[]>;
   for (const zone of Object.keys(config.ZoneResolvers).sort()) zones[zone] = [...config.ZoneResolvers[zone]!];
   view["ZoneResolvers"] = zones;
+  view["Zk"] = redactZk(config.Zk);
   view["MesosCredentials"] = {
     Principal: config.MesosCredentials.Principal,
     Secret: config.MesosCredentials.Secret === "" ? "" : MASKED_SECRET,

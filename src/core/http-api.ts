@@ -6,7 +6,7 @@
  * adapter serves it. Deliberate differences from upstream, all safe for clients:
  * - `/v1/hosts/.*` (empty name after normalising) answers the empty shape, not a 500 with
  *   a stack trace (SPEC 10 #39); any handler failure is a 500 `{"error":"internal error"}`.
- * - `/v1/config` masks the Basic-auth secret (SPEC 10 #20, via `configView`).
+ * - `/v1/config` masks the Basic-auth secret and the `zk` password (SPEC 10 #20, via `configView`).
  * - `/v1/enumerate` writes `[]` where upstream wrote `null` (SPEC 10 #30).
  * - Before the first state load, lookups answer their empty shapes and enumerate answers
  *   `{"frameworks": []}` (upstream served nothing until then).
@@ -39,6 +39,8 @@ export interface HttpApiDeps {
   lookupStats?: (inDomain: boolean, found: boolean) => void;
   /** Called with anything a handler threw (it has become a 500); for logging. */
   onInternalError?: (error: unknown, path: string) => void;
+  /** Turns a body value into JSON text; `goMarshalIndent` unless a test counts the calls. */
+  serialise?: (value: unknown) => string;
 }
 
 const VERSION_URL = "https://github.com/mesosphere/mesos-dns";
@@ -85,8 +87,27 @@ export function createHttpApi(deps: HttpApiDeps): (request: Request) => Promise<
       }
     });
   };
-  const json = (value: unknown): Response => jsonResponse(200, goMarshalIndent(value));
+  const serialise = deps.serialise ?? goMarshalIndent;
+  const json = (value: unknown): Response => jsonResponse(200, serialise(value));
   const records = () => deps.snapshot()?.records;
+  /**
+   * `/v1/enumerate` and `/v1/axfr` list every record: with 100k tasks one body takes seconds
+   * and hundreds of MB to build, blocking DNS on the shared event loop. A snapshot never
+   * changes, so each body is built once per snapshot and dropped with it.
+   */
+  const perSnapshot = (build: (snapshot: Snapshot | undefined) => unknown): (() => Response) => {
+    const bodies = new WeakMap<Snapshot, string>();
+    return () => {
+      const snapshot = deps.snapshot();
+      if (snapshot === undefined) return json(build(undefined));
+      let body = bodies.get(snapshot);
+      if (body === undefined) {
+        body = serialise(build(snapshot));
+        bodies.set(snapshot, body);
+      }
+      return jsonResponse(200, body);
+    };
+  };
   const stats = (name: string, found: boolean): void => {
     deps.lookupStats?.(inDomain(name, config.Domain), found);
   };
@@ -107,12 +128,19 @@ export function createHttpApi(deps: HttpApiDeps): (request: Request) => Promise<
     return json(result.body);
   });
   if (config.EnumerationOn) {
-    route("/v1/enumerate", true, () => json(enumerationBody(records())));
-    route("/v1/axfr", true, () => {
-      const snapshot = deps.snapshot();
-      const set = snapshot?.records ?? new RecordSetBuilder().build({ frameworks: [] }, []);
-      return json(axfrJson(set, config, snapshot?.serial ?? config.SOASerial));
-    });
+    route(
+      "/v1/enumerate",
+      true,
+      perSnapshot((snapshot) => enumerationBody(snapshot?.records)),
+    );
+    route(
+      "/v1/axfr",
+      true,
+      perSnapshot((snapshot) => {
+        const set = snapshot?.records ?? new RecordSetBuilder().build({ frameworks: [] }, []);
+        return axfrJson(set, config, snapshot?.serial ?? config.SOASerial);
+      }),
+    );
   }
 
   route(

@@ -44,6 +44,12 @@ async function withServer(platform: Platform, run: (base: string) => Promise<voi
         await gate.promise;
         return new Response("late");
       }
+      if (path === "/to-file") {
+        return new Response(null, { status: 302, headers: { location: "file:///etc/hostname" } });
+      }
+      if (path === "/to-data") {
+        return new Response(null, { status: 307, headers: { location: "data:text/plain,leaked" } });
+      }
       if (path === "/big") return new Response(pattern(BIG, 5));
       if (path === "/gzip") {
         return new Response(gzipped, {
@@ -133,6 +139,33 @@ export const httpCases: ContractCase[] = [
         const two = await platform.httpRequest(`${base}/chain/3`, { ...GET, maxRedirects: 2 });
         assert.equal(two.status, 302, "maxRedirects 2 status");
         assert.equal(two.url, `${base}/chain/1`, "url after two redirects");
+      }),
+  },
+  {
+    name: "httpRequest() rejects a redirect to a scheme other than http and https, naming the location",
+    run: (platform, assert) =>
+      withServer(platform, async (base) => {
+        for (const [path, location] of [
+          ["/to-file", "file:///etc/hostname"],
+          ["/to-data", "data:text/plain,leaked"],
+        ] as const) {
+          let error: unknown;
+          try {
+            const res = await platform.httpRequest(`${base}${path}`, GET);
+            error = `resolved with status ${res.status} and body ${JSON.stringify(text(res.body).slice(0, 40))}`;
+          } catch (err) {
+            error = err;
+          }
+          const got = error as { name?: unknown; code?: unknown; message?: unknown };
+          assert.equal(got.name, "NetError", `${path}: rejects with a NetError (got ${String(error)})`);
+          assert.equal(got.code, "OTHER", `${path}: code`);
+          assert.ok(
+            String(got.message).includes(location),
+            `${path}: message names ${location}: ${String(got.message)}`,
+          );
+        }
+        const still = await platform.httpRequest(`${base}/to-file`, { ...GET, maxRedirects: 0 });
+        assert.equal(still.status, 302, "with maxRedirects 0 the 3xx itself is returned");
       }),
   },
   {

@@ -130,7 +130,7 @@ describe("runCli() bad configuration", () => {
     const h = harness({ "/srv/config.json": '{\n"masters": ["a:1"],\n}' });
     expect(await runCli([], h.deps)).toBe(2);
     expect(h.stderr).toHaveLength(1);
-    expect(h.stderr[0]).toStartWith("/srv/config.json: failed to parse config file as JSON");
+    expect(h.stderr[0]).toBe('/srv/config.json:3:1: invalid JSON: unexpected "}"');
     expect(h.stderr[0]).not.toContain("    at ");
   });
 });

@@ -20,10 +20,29 @@ describe("parseConfigText() document shape", () => {
   test("an empty object gives the defaults", () => {
     expect(ok("{}").config).toEqual(defaultConfig());
   });
-  test("rejects trailing commas (strict JSON), naming the file", () => {
+  test("rejects trailing commas (strict JSON), naming the file, line and column", () => {
     const e = err('{"port": 53,}');
     expect(e.file).toBe(FILE);
-    expect(e.message.startsWith("config.json: failed to parse config file as JSON:")).toBe(true);
+    expect(e.message).toBe('config.json:1:13: invalid JSON: unexpected "}"');
+  });
+  test("a syntax error names its line and column on every runtime", () => {
+    expect(err('{\n  "port": 53,\n  "domain": "mesos",\n  }\n').message).toBe(
+      'config.json:4:3: invalid JSON: unexpected "}"',
+    );
+    expect(err('{"masters": ["a:1" "b:2"]}').message).toBe(
+      'config.json:1:20: invalid JSON: unexpected "\\""',
+    );
+    expect(err('{"port": 53').message).toBe("config.json:1:12: invalid JSON: unexpected end of input");
+    expect(err('{"port": 0x10}').message).toBe('config.json:1:11: invalid JSON: unexpected "x"');
+    expect(err('{"port": 01}').message).toBe('config.json:1:11: invalid JSON: unexpected "1"');
+    expect(err('{"port": tru}').message).toBe('config.json:1:13: invalid JSON: unexpected "}"');
+    expect(err('{"zk": "a\tb"}').message).toBe('config.json:1:10: invalid JSON: unexpected "\\t"');
+    expect(err('{"zk": "\\q"}').message).toBe('config.json:1:10: invalid JSON: unexpected "q"');
+    expect(err("{} {}").message).toBe('config.json:1:4: invalid JSON: unexpected "{"');
+    expect(err("").message).toBe("config.json:1:1: invalid JSON: unexpected end of input");
+  });
+  test("columns count characters after a byte order mark and a CRLF", () => {
+    expect(err('\uFEFF{\r\n"port": 53,\r\n}').message).toBe('config.json:3:1: invalid JSON: unexpected "}"');
   });
   test("rejects comments", () => {
     err('{"port": 53 // dns\n}');
@@ -227,6 +246,27 @@ describe("parseConfigText() merged objects", () => {
       '{"zoneResolvers": {"Weave": ["1.1.1.1"]}, "ZoneResolvers": {"consul": ["2.2.2.2"]}}',
     ).config;
     expect(c.ZoneResolvers).toEqual({ weave: ["1.1.1.1"], consul: ["2.2.2.2"] });
+  });
+  test("zoneResolvers: zone keys differing only in case are an error naming both spellings", () => {
+    expect(err('{"zoneResolvers": {"Weave": ["1.1.1.1"], "weave": ["2.2.2.2"]}}').message).toBe(
+      'config.json: key "zoneResolvers": zones "Weave" and "weave" differ only in case; zones are compared case-insensitively',
+    );
+    expect(
+      err('{"zoneResolvers": {"WEAVE": ["1.1.1.1"]}, "zoneResolvers": {"weave": ["2.2.2.2"]}}').message,
+    ).toContain('zones "WEAVE" and "weave" differ only in case');
+  });
+  test("zoneResolvers: the same spelling twice keeps the later list, as Go's decoder", () => {
+    const c = ok('{"zoneResolvers": {"weave": ["1.1.1.1"], "weave": ["2.2.2.2"]}}').config;
+    expect(c.ZoneResolvers).toEqual({ weave: ["2.2.2.2"] });
+  });
+  test("zoneResolvers: a __proto__ zone is a plain key, not the map's prototype", () => {
+    const c = ok('{"zoneResolvers": {"__proto__": ["1.1.1.1"], "constructor": ["2.2.2.2"]}}').config;
+    expect(Object.entries(c.ZoneResolvers)).toEqual([
+      ["__proto__", ["1.1.1.1"]],
+      ["constructor", ["2.2.2.2"]],
+    ]);
+    expect(Object.getPrototypeOf(c.ZoneResolvers)).toBeNull();
+    expect(ok("{}").config.ZoneResolvers["constructor"]).toBeUndefined();
   });
   test("zoneResolvers: a null list becomes empty (validation then rejects it)", () => {
     expect(ok('{"zoneResolvers": {"weave": null}}').config.ZoneResolvers).toEqual({ weave: [] });

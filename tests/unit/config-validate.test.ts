@@ -224,7 +224,10 @@ describe("validateConfig() step 7: domain (SPEC 2.3 vectors)", () => {
 
 describe("validateConfig() our additions (SPEC 10 #29)", () => {
   const bad: Array<[Partial<Config>, string]> = [
-    [{ RefreshSeconds: 0 }, 'key "refreshSeconds": expected an integer >= 1, got 0'],
+    [
+      { RefreshSeconds: 0 },
+      'key "refreshSeconds": expected an integer 1..2147483 (seconds; longer timer delays overflow), got 0',
+    ],
     [{ RefreshSeconds: -1 }, 'key "refreshSeconds"'],
     [{ Port: 65536 }, 'key "port": expected an integer 0..65535, got 65536'],
     [{ Port: -1 }, 'key "port"'],
@@ -242,13 +245,18 @@ describe("validateConfig() our additions (SPEC 10 #29)", () => {
     [{ Listener: "localhost" }, 'key "listener": expected an IP address to listen on, got "localhost"'],
     [{ HTTPListener: "" }, 'key "httplistener"'],
     [{ Listener: "1.2.3.4:53" }, 'key "listener"'],
-    [{ Zk: "10.0.0.1:2181" }, 'key "zk": expected zk://host:port[,host:port...]/path, got "10.0.0.1:2181"'],
-    [{ Zk: "zk://10.0.0.1:2181" }, 'key "zk"'],
+    [{ Zk: "zk://10.0.0.1:2181" }, 'key "zk": Invalid zk "zk://10.0.0.1:2181": no znode path'],
     [{ Zk: "zk://10.0.0.1:2181/" }, 'key "zk"'],
     [{ Zk: "zk://10.0.0.1/mesos" }, 'key "zk"'],
     [{ Zk: "zk://10.0.0.1:2181,/mesos" }, 'key "zk"'],
     [{ Zk: "zk://10.0.0.1:99999/mesos" }, 'key "zk"'],
     [{ Zk: "http://10.0.0.1:2181/mesos" }, 'key "zk"'],
+    [{ Zk: "zk://10.0.0.1:2181//" }, 'key "zk": Invalid zk "zk://10.0.0.1:2181//": no znode path'],
+    [{ Zk: "zk://10.0.0.1:2181///" }, 'key "zk"'],
+    [{ Zk: "file:///etc/mesos/zk" }, 'Invalid zk "file:///etc/mesos/zk": file:// is not supported'],
+    [{ Zk: "master@10.0.0.1" }, 'key "zk"'],
+    [{ Zk: "10.0.0.1:0" }, 'key "zk"'],
+    [{ Zk: "10.0.0.1:99999" }, 'key "zk"'],
   ];
   for (const [patch, expected] of bad) {
     test(`rejects ${JSON.stringify(patch)}`, () => {
@@ -265,6 +273,11 @@ describe("validateConfig() our additions (SPEC 10 #29)", () => {
     { Zk: "zk://10.0.0.1:2181/mesos" },
     { Zk: "zk://10.0.0.1:2181,10.0.0.2:2181,[fd00::1]:2181/mesos" },
     { Zk: "zk://user:pass@zk1.example.com:2181,zk2:2181/dcos/mesos" },
+    { Zk: "ZK://zk1:2181/mesos/" },
+    // SPEC 3.3: upstream's detector also takes a fixed leader without ZooKeeper.
+    { Masters: null, Zk: "10.0.0.1:5050" },
+    { Masters: null, Zk: "master@10.0.0.1:5050" },
+    { Masters: null, Zk: "master@[fd00::1]:5050" },
   ];
   for (const patch of good) {
     test(`accepts ${JSON.stringify(patch)}`, () => {
@@ -274,6 +287,31 @@ describe("validateConfig() our additions (SPEC 10 #29)", () => {
   test("zk credentials are not echoed in the message", () => {
     expect(message({ Zk: "zk://user:secret@h/mesos" })).not.toContain("secret");
   });
+  test("a zk password with a slash or an upper-case scheme is masked in the message", () => {
+    const slash = message({ Zk: "zk://mesos:s3c/ret@h:2181" });
+    expect(slash).not.toContain("s3c");
+    expect(slash).toContain("zk://mesos:********@h:2181");
+    const upper = validateConfig(config({ Zk: "ZK://mesos:s3cret@h:2181" }), FILE);
+    expect(upper?.message).not.toContain("s3cret");
+    expect(upper?.value).not.toContain("s3cret");
+  });
+  // Runtimes store timer delays as signed 32-bit milliseconds; a longer delay fires after 1 ms.
+  const timers: Array<[keyof Config, string, number]> = [
+    ["RefreshSeconds", "refreshSeconds", 1],
+    ["StateTimeoutSeconds", "stateTimeoutSeconds", 1],
+    ["ZkDetectionTimeout", "zkDetectionTimeout", 0],
+    ["Timeout", "timeout", 0],
+    ["ReadyMaxAgeSeconds", "readyMaxAgeSeconds", 0],
+    ["ForwardCacheMaxTTL", "forwardCacheMaxTTL", 0],
+  ];
+  for (const [name, key, min] of timers) {
+    test(`rejects ${key} above 2147483 s (2^31-1 ms), naming key, value and limit`, () => {
+      expect(message({ [name]: 2147484 })).toContain(
+        `key "${key}": expected an integer ${min}..2147483 (seconds; longer timer delays overflow), got 2147484`,
+      );
+      expect(validateConfig(config({ [name]: 2147483 }), FILE)).toBeUndefined();
+    });
+  }
   test("upstream's checks come first: an invalid master is reported before a bad port", () => {
     expect(message({ Masters: ["a"], Port: -1 })).toContain("error validating masters");
   });

@@ -59,6 +59,23 @@ describe("configView()", () => {
     expect(JSON.stringify(view)).not.toContain("hunter2");
     expect(MASKED_SECRET).toBe("********");
   });
+  test("masks the ZooKeeper password, keeping user, hosts and path", () => {
+    for (const [zk, shown] of [
+      ["zk://mesos:s3cretpw@10.0.0.1:2181/mesos", "zk://mesos:********@10.0.0.1:2181/mesos"],
+      ["ZK://mesos:s3cret/pw@h:2181/mesos", "ZK://mesos:********@h:2181/mesos"],
+      ["zk://h:2181/mesos", "zk://h:2181/mesos"],
+    ] as const) {
+      const view = configView({ ...defaultConfig(), Zk: zk });
+      expect(view["Zk"]).toBe(shown);
+      expect(JSON.stringify(view)).not.toContain("s3cret");
+    }
+  });
+  test("a __proto__ zone is shown as a key, not turned into the prototype", () => {
+    // JSON.parse makes `__proto__` an own key, as the config parser's zone map holds it.
+    const zones = JSON.parse('{"__proto__": ["1.1.1.1"]}') as Record<string, string[]>;
+    const view = configView({ ...defaultConfig(), ZoneResolvers: zones });
+    expect(JSON.stringify(view["ZoneResolvers"])).toBe('{"__proto__":["1.1.1.1"]}');
+  });
   test("shows values as configured, zone keys sorted", () => {
     const c = {
       ...defaultConfig(),

@@ -167,6 +167,13 @@ describe("createHttpApi() upstream formatting (SPEC 8.1)", () => {
     expect(res.headers.get("content-type")).toBe("application/json");
   });
 
+  test("/v1/config masks the ZooKeeper password", async () => {
+    const config = conformanceConfig({ Zk: "zk://mesos:s3cretpw@10.0.0.1:2181/mesos" });
+    const text = await (await api({ config }).get("/v1/config")).text();
+    expect(text).not.toContain("s3cretpw");
+    expect((JSON.parse(text) as Record<string, unknown>).Zk).toBe("zk://mesos:********@10.0.0.1:2181/mesos");
+  });
+
   test("lookupStats hears whether each lookup was in the domain and found something", async () => {
     const calls: Array<[boolean, boolean]> = [];
     const { get } = api({ lookupStats: (inDomain, found) => calls.push([inDomain, found]) });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { type Config, defaultConfig } from "../../src/core/config.ts";
 import type { RecordSet } from "../../src/core/record-set.ts";
 import { type GenerateInput, generateRecords } from "../../src/core/records.ts";
-import type { MesosState } from "../../src/core/state.ts";
+import { type MesosState, parseStateText } from "../../src/core/state.ts";
 import { taskHash } from "../../src/core/task-hash.ts";
 import { framework, netinfoStatus, state, status, task } from "./_mesos-builders.ts";
 
@@ -268,5 +268,35 @@ describe("generateRecords() task records (SPEC 5.8)", () => {
       "app.marathon.mesos. A 10.9.9.9",
     ]);
     expect(records.warnings[0]).toContain('agent "agent-S1"');
+  });
+});
+
+describe("generateRecords() host-port bounds", () => {
+  test("generateRecords() publishes at most 1024 host ports per task, and the state warning names the task", () => {
+    const ports = `[${Array.from({ length: 300 }, () => "1-65535").join(", ")}]`;
+    const text = JSON.stringify({
+      leader: "master@10.0.0.9:5050",
+      frameworks: [
+        {
+          name: "marathon",
+          tasks: [
+            { id: "web.1", name: "web", slave_id: "a-S1", state: "TASK_RUNNING", resources: { ports } },
+          ],
+        },
+      ],
+      slaves: [{ id: "a-S1", pid: "slave(1)@10.0.0.1:5051" }],
+    });
+    const started = performance.now();
+    const parsed = parseStateText(text);
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.warnings).toEqual([
+      'framework "marathon" task "web": more than 1024 distinct ports (65535); the last 64511 skipped',
+    ]);
+    const records = generate({ state: parsed.state });
+    expect(performance.now() - started).toBeLessThan(1000);
+    const srv = records.srv.get("_web._tcp.marathon.slave.mesos.") ?? [];
+    expect(srv).toHaveLength(1024);
+    expect(srv[0]).toEndWith(":1");
+    expect(srv[1023]).toEndWith(":1024");
   });
 });
