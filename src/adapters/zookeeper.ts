@@ -66,9 +66,10 @@ export const createZkClient: ZkClientFactory = (options: ZkClientOptions): ZkCli
     getChildren(path: string, watch?: () => void): Promise<string[]> {
       return new Promise((resolve, reject) => {
         if (closed) return reject(new ZkError("CLOSED", "ZooKeeper client closed"));
-        const watcher = watch ? () => watch() : undefined;
-        client.getChildren(path, watcher, (error, children) => {
-          if (error) reject(mapError(error, path));
+        // Passed on as is, never wrapped: the library keeps one listener per watcher
+        // function, so a fresh closure per call would add a listener on every reconnect.
+        client.getChildren(path, watch, (error, children) => {
+          if (error) reject(mapError(error));
           else resolve(children);
         });
       });
@@ -77,7 +78,7 @@ export const createZkClient: ZkClientFactory = (options: ZkClientOptions): ZkCli
       return new Promise((resolve, reject) => {
         if (closed) return reject(new ZkError("CLOSED", "ZooKeeper client closed"));
         client.getData(path, (error, data) => {
-          if (error) reject(mapError(error, path));
+          if (error) reject(mapError(error));
           else resolve(data ? new Uint8Array(data) : new Uint8Array());
         });
       });
@@ -91,11 +92,13 @@ export const createZkClient: ZkClientFactory = (options: ZkClientOptions): ZkCli
   };
 };
 
-function mapError(error: Error & { getCode?: () => number }, path: string): ZkError {
+function mapError(error: Error & { getCode?: () => number }): ZkError {
   const number = typeof error.getCode === "function" ? error.getCode() : undefined;
   let code: ZkErrorCode = "OTHER";
   if (number === zookeeper.Exception.NO_NODE) code = "NO_NODE";
   else if (number === zookeeper.Exception.CONNECTION_LOSS) code = "CONNECTION_LOSS";
   else if (number === zookeeper.Exception.SESSION_EXPIRED) code = "SESSION_EXPIRED";
-  return new ZkError(code, `ZooKeeper ${path}: ${error.message}`, { cause: error });
+  // The library says "Exception: NO_AUTH[-102]@/mesos"; the detector names path and servers.
+  const message = number === undefined ? error.message : `${error.name}[${number}]`;
+  return new ZkError(code, message, { cause: error });
 }

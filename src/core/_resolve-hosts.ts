@@ -10,6 +10,7 @@ import type { Platform } from "./platform.ts";
 /** Lookups running at once; a large cluster must not flood the system resolver. */
 const CONCURRENCY = 16;
 
+/** Looks up every host in `hosts`; names that fail become quoted warnings. */
 export async function resolveHosts(
   platform: Pick<Platform, "lookupHost">,
   hosts: readonly string[],
@@ -25,9 +26,9 @@ export async function resolveHosts(
       try {
         const addresses = await platform.lookupHost(host, timeoutMs);
         if (addresses.length > 0) resolved.set(host, addresses);
-        else warnings.push(`Cannot resolve host "${host}": no addresses`);
+        else warnings.push(`Cannot resolve host ${JSON.stringify(host)}: no addresses`);
       } catch (error) {
-        warnings.push(`Cannot resolve host "${host}": ${(error as Error).message}`);
+        warnings.push(`Cannot resolve host ${JSON.stringify(host)}: ${(error as Error).message}`);
       }
     }
   };

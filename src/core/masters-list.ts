@@ -34,21 +34,34 @@ export function withLeader(list: MastersList, leader: string): MastersList {
 
 /**
  * The leader became unknown (ZooKeeper session lost): `["", ...fallbacks]` where, unlike
- * upstream (which drops it), the previous leader stays among the sorted fallbacks, so
- * state keeps loading while ZooKeeper is away even when it was the only known master.
+ * upstream (which drops it), the previous leader stays first among the fallbacks (it had
+ * the lowest sequence number), so state keeps loading while ZooKeeper is away even when it
+ * was the only known master.
  */
 export function withoutLeader(list: MastersList): MastersList {
-  return withMembers([""], list);
+  return ordered("", [...new Set(list.filter((m) => m !== ""))]);
+}
+
+/** A master registered in ZooKeeper: its address and its node's sequence number. */
+export interface MasterMember {
+  /** `host:port` (IPv6 bracketed). */
+  readonly address: string;
+  /** The `<n>` of its `json.info_<n>` (or `info_<n>`) node. */
+  readonly sequence: number;
 }
 
 /**
- * A new membership: `[current leader] + members minus the leader`. Empty addresses are
- * dropped, duplicates removed, and the members sorted so that `masterN` numbering is
- * stable between events (upstream's order is arbitrary, SPEC 10 #34).
+ * A new membership: `[current leader] + members minus the leader`, the members in the order
+ * of their ZooKeeper sequence numbers (the order they registered in, so `master0` is the
+ * oldest member and `masterN` numbering is stable between events; upstream's order is
+ * arbitrary, SPEC 10 #34). Empty addresses are dropped; an address listed twice keeps its
+ * lowest sequence number.
  */
-export function withMembers(list: MastersList, members: readonly string[]): MastersList {
-  const unique = [...new Set(members.filter((m) => m !== ""))].sort(compareHostPort);
-  return ordered(list[0] ?? "", unique);
+export function withMembers(list: MastersList, members: readonly MasterMember[]): MastersList {
+  const sorted = members
+    .filter((m) => m.address !== "")
+    .sort((a, b) => a.sequence - b.sequence || compareText(a.address, b.address));
+  return ordered(list[0] ?? "", [...new Set(sorted.map((m) => m.address))]);
 }
 
 /** The believed leader, or "" when unknown. */
@@ -65,18 +78,6 @@ function ordered(leader: string, rest: readonly string[]): MastersList {
   return Object.freeze([leader, ...rest.filter((m) => m !== leader)]);
 }
 
-/** Orders `ip:port` strings numerically where they are dotted quads, else as text. */
-function compareHostPort(a: string, b: string): number {
-  const ka = sortKey(a);
-  const kb = sortKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-function sortKey(hostPort: string): string {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(hostPort);
-  if (!m) return `~${hostPort}`;
-  return m
-    .slice(1)
-    .map((n) => n.padStart(5, "0"))
-    .join(".");
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -8,16 +8,13 @@
  *
  * @module
  */
-import { resolveHosts } from "./_resolve-hosts.ts";
+import { buildSnapshot, type SnapshotOutcome } from "./_build-snapshot.ts";
 import { type Authenticator, createAuthenticator } from "./auth.ts";
 import type { Config } from "./config.ts";
 import type { MasterDetector } from "./master-detector.ts";
 import { initialMasters, leaderOf, type MastersList } from "./masters-list.ts";
 import type { Platform, TlsClientOptions } from "./platform.ts";
-import { generateRecords } from "./records.ts";
 import type { SnapshotStore } from "./snapshot.ts";
-import { hostnamesToResolve, type MesosState, parseState } from "./state.ts";
-import { fetchState } from "./state-fetch.ts";
 import { loadTlsOptions } from "./tls-options.ts";
 
 /** What one refresh did, for metrics. */
@@ -47,8 +44,6 @@ export interface RefresherDeps {
   readonly onRefresh?: (result: RefreshResult) => void;
 }
 
-/** Per-host lookup timeout (SPEC 10 #42: keep the lookups, bound them). */
-const LOOKUP_TIMEOUT_MS = 2000;
 /** Warnings listed per refresh; the rest are counted. */
 const MAX_LOGGED_WARNINGS = 20;
 
@@ -56,6 +51,12 @@ const realTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/** A promise resolved from outside: the follow-up refresh callers share. */
+interface FollowUp {
+  readonly promise: Promise<boolean>;
+  readonly resolve: (value: boolean | Promise<boolean>) => void;
+}
 
 /** Owns refreshing: detector events, the `RefreshSeconds` ticker, the detection timeout. */
 export class Refresher {
@@ -67,9 +68,15 @@ export class Refresher {
   #stopped = false;
   #tick: unknown;
   #detectionTimer: unknown;
+  /** The newest refresh; only it may publish (older ones were superseded by a leader change). */
   #inFlight: Promise<boolean> | undefined;
-  #next: Promise<boolean> | undefined;
+  /** The newest refresh, kept after it ends: a superseded refresh resolves with its result. */
+  #latest: Promise<boolean> = Promise.resolve(false);
+  #generation = 0;
+  #followUp: FollowUp | undefined;
   #failures = 0;
+  /** The cause last logged in the current failure streak; "" outside a streak. */
+  #lastCause = "";
   #loadedOnce = false;
   #warnings = new Set<string>();
   #http: Promise<{ auth: Authenticator; tls: TlsClientOptions } | { error: string }> | undefined;
@@ -102,26 +109,31 @@ export class Refresher {
 
   /**
    * Refreshes now; resolves true when a new snapshot was published. While a refresh runs,
-   * callers share one follow-up refresh that starts when it ends.
+   * callers share one follow-up refresh that starts when it ends. A refresh superseded by a
+   * leader change resolves with the result of the one that replaced it.
    */
   refreshNow(): Promise<boolean> {
     if (this.#stopped) return Promise.resolve(false);
-    const running = this.#inFlight;
-    if (!running) return this.#run();
-    this.#next ??= running.then(() => {
-      this.#next = undefined;
-      return this.#run();
-    });
-    return this.#next;
+    if (!this.#inFlight) return this.#run();
+    if (!this.#followUp) {
+      let resolve: FollowUp["resolve"] = () => {};
+      const promise = new Promise<boolean>((r) => {
+        resolve = r;
+      });
+      this.#followUp = { promise, resolve };
+    }
+    return this.#followUp.promise;
   }
 
-  /** Stops detection and timers. A refresh still running publishes nothing. */
+  /** Stops detection and timers. A refresh still running publishes nothing; none starts. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#tick !== undefined) this.#timers.clearTimeout(this.#tick);
     if (this.#detectionTimer !== undefined) this.#timers.clearTimeout(this.#detectionTimer);
     this.#tick = undefined;
     this.#detectionTimer = undefined;
+    this.#followUp?.resolve(false);
+    this.#followUp = undefined;
     await this.#deps.detector.stop();
   }
 
@@ -130,13 +142,20 @@ export class Refresher {
     const before = leaderOf(this.#masters);
     this.#masters = masters;
     const leader = leaderOf(masters);
-    if (leader !== before) {
-      this.#deps.log.info(leader === "" ? "No leading master known" : `Leading master is now "${leader}"`);
-    }
     // SPEC 3.3: an event with a leader cancels the detection timeout, one without restarts it.
     if (leader !== "") this.#cancelDetectionTimer();
     else this.#restartDetectionTimer();
-    void this.refreshNow();
+    if (leader === before) {
+      void this.refreshNow();
+      return;
+    }
+    this.#deps.log.info(leader === "" ? "No leading master known" : `Leading master is now ${q(leader)}`);
+    // SPEC 10 #38: a refresh stuck on the old leader (up to stateTimeoutSeconds) must not
+    // delay the new one; it runs at once and the old one's result is discarded.
+    const followUp = this.#followUp;
+    this.#followUp = undefined;
+    const run = this.#run();
+    followUp?.resolve(run);
   }
 
   #scheduleTick(): void {
@@ -163,63 +182,53 @@ export class Refresher {
     }, seconds * 1000);
   }
 
+  /** Starts a refresh of a new generation; it supersedes any running one. */
   #run(): Promise<boolean> {
-    const run: Promise<boolean> = this.#refresh().finally(() => {
-      if (this.#inFlight === run) this.#inFlight = undefined;
+    const generation = ++this.#generation;
+    const run: Promise<boolean> = this.#refresh(generation).finally(() => {
+      // A superseded run leaves the follow-up to the newer one.
+      if (this.#inFlight !== run) return;
+      this.#inFlight = undefined;
+      const followUp = this.#followUp;
+      this.#followUp = undefined;
+      followUp?.resolve(this.#stopped ? false : this.#run());
     });
     this.#inFlight = run;
+    this.#latest = run;
     return run;
   }
 
-  async #refresh(): Promise<boolean> {
+  async #refresh(generation: number): Promise<boolean> {
     const started = this.#now();
     const masters = this.#masters;
-    let outcome: { ok: true; master: string } | { ok: false; error: string };
+    let outcome: SnapshotOutcome;
     try {
-      outcome = await this.#load(masters);
+      const http = await this.#httpSetup();
+      outcome =
+        "error" in http
+          ? { ok: false, error: http.error }
+          : await buildSnapshot(masters, { ...this.#deps, auth: http.auth, tls: http.tls });
     } catch (error) {
       // A bug in generation must not end the loop; it is reported like a failed load.
       outcome = { ok: false, error: `internal error: ${(error as Error).message}` };
     }
-    const durationMs = Math.max(0, this.#now() - started);
     if (this.#stopped) return false;
-    if (outcome.ok) this.#succeeded(outcome.master);
-    else this.#failed(outcome.error);
+    // Superseded: publish nothing, log nothing, count nothing; callers get the newer result.
+    if (generation !== this.#generation) return this.#latest;
+    const durationMs = Math.max(0, this.#now() - started);
+    if (outcome.ok) {
+      const { snapshot, master, warnings } = outcome;
+      const loadedAtMs = this.#now();
+      this.#deps.store.publish({ ...snapshot, serial: Math.floor(loadedAtMs / 1000), loadedAtMs });
+      this.#logWarnings(warnings);
+      this.#succeeded(master);
+    } else {
+      this.#failed(outcome.error);
+    }
     this.#deps.onRefresh?.(
       outcome.ok ? { ok: true, durationMs } : { ok: false, durationMs, error: outcome.error },
     );
     return outcome.ok;
-  }
-
-  async #load(masters: MastersList): Promise<{ ok: true; master: string } | { ok: false; error: string }> {
-    const { platform, config, store } = this.#deps;
-    const http = await this.#httpSetup();
-    if ("error" in http) return { ok: false, error: http.error };
-    const parsed = await fetchAndParse(masters, { platform, config, auth: http.auth, tls: http.tls });
-    if (!parsed.ok) return parsed;
-    const { state, warnings, master } = parsed;
-    if (state.leader === "")
-      return { ok: false, error: `empty master: state from "${master}" has no leader` };
-    const hosts = hostnamesToResolve(state, { masters, listener: config.Listener });
-    const lookups = await resolveHosts(platform, hosts, LOOKUP_TIMEOUT_MS);
-    const records = generateRecords({
-      state,
-      config,
-      masters,
-      resolved: lookups.resolved,
-      localAddresses: platform.localAddresses(),
-    });
-    if (this.#stopped) return { ok: true, master };
-    const loadedAtMs = this.#now();
-    store.publish({
-      records,
-      serial: Math.floor(loadedAtMs / 1000),
-      loadedAtMs,
-      leader: state.leader,
-      masters,
-    });
-    this.#logWarnings([...warnings, ...lookups.warnings, ...records.warnings]);
-    return { ok: true, master };
   }
 
   /** TLS material and the authenticator, built once; a failure is retried next refresh. */
@@ -241,46 +250,46 @@ export class Refresher {
   #succeeded(master: string): void {
     const { log } = this.#deps;
     if (this.#failures > 0) {
-      log.info(`State loaded again from master "${master}" after ${this.#failures} failed refresh(es)`);
+      log.info(`State loaded again from master ${q(master)} after ${this.#failures} failed refresh(es)`);
     } else if (!this.#loadedOnce) {
-      log.info(`State loaded from master "${master}"`);
+      log.info(`State loaded from master ${q(master)}`);
     }
     this.#loadedOnce = true;
     this.#failures = 0;
+    this.#lastCause = "";
   }
 
+  /** Logs the first failure of a streak and each change of cause, never a repeated one. */
   #failed(error: string): void {
     this.#failures++;
-    if (this.#failures > 1) return;
+    if (error === this.#lastCause) return;
+    this.#lastCause = error;
     const current = this.#deps.store.current();
     const kept = current
       ? `keeping the records loaded at ${new Date(current.loadedAtMs).toISOString()}`
       : "no records loaded yet";
-    this.#deps.log.error(`Cannot load state: ${error}; ${kept}`);
+    this.#deps.log.error(`Cannot load state: ${escapeControls(error)}; ${kept}`);
   }
 
   /** Logs warnings not seen in the previous refresh, so a steady state is quiet. */
   #logWarnings(warnings: readonly string[]): void {
     const fresh = warnings.filter((w) => !this.#warnings.has(w));
     this.#warnings = new Set(warnings);
-    for (const w of fresh.slice(0, MAX_LOGGED_WARNINGS)) this.#deps.log.warn(w);
+    // Warnings quote state values; escaping here keeps any that slipped through on one line.
+    for (const w of fresh.slice(0, MAX_LOGGED_WARNINGS)) this.#deps.log.warn(escapeControls(w));
     if (fresh.length > MAX_LOGGED_WARNINGS) {
       this.#deps.log.warn(`... and ${fresh.length - MAX_LOGGED_WARNINGS} more new warnings in this state`);
     }
   }
 }
 
-/**
- * Fetches and parses in a function of its own, so the decoded JSON tree (tens of MB for a big
- * cluster) is garbage as soon as the state is parsed, not pinned while records are generated.
- */
-async function fetchAndParse(
-  masters: MastersList,
-  deps: Parameters<typeof fetchState>[1],
-): Promise<
-  { ok: true; state: MesosState; warnings: string[]; master: string } | { ok: false; error: string }
-> {
-  const fetched = await fetchState(masters, deps);
-  if (!fetched.ok) return fetched;
-  return { ok: true, ...parseState(fetched.json), master: fetched.master };
+/** A value from the state or from ZooKeeper, quoted for a log line (control characters escaped). */
+const q = (value: string): string => JSON.stringify(value);
+
+/** Escapes control characters, so no text from a master can start a fake log line. */
+function escapeControls(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

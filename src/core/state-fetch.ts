@@ -5,13 +5,16 @@
  * Deliberate differences from upstream: the leader is followed at ITS port (SPEC 10 #18);
  * a non-2xx status is a failure (SPEC 10 #19); `/master/state` falls back to
  * `/master/state.json` and `/state.json` on 404 (older Mesos); the body size is bounded
- * (`stateMaxBytes`); an IAM token rejected with 401 is renewed once.
+ * (`stateMaxBytes`); an IAM token rejected with 401 is renewed once; a `leader` whose port is
+ * not 1..65535 or whose host is neither an IP literal nor a plain host name is not followed.
+ * Values from a master are quoted with `JSON.stringify` and error texts carry no control
+ * characters, so a state cannot forge log lines.
  *
  * @module
  */
 import { type Authenticator, noAuthenticator } from "./auth.ts";
 import type { Config } from "./config.ts";
-import { joinHostPort, splitHostPort } from "./ip.ts";
+import { isIp, joinHostPort, parsePort, splitHostPort } from "./ip.ts";
 import { NetError, type Platform, type TlsClientOptions } from "./platform.ts";
 
 /** The outcome of one state fetch; never thrown. */
@@ -31,12 +34,15 @@ const STATE_PATHS = ["/master/state", "/master/state.json", "/state.json"];
 
 /** Fetches and JSON-parses the state from `masters` (`[leader, ...fallbacks]`, SPEC 3.1). */
 export async function fetchState(masters: readonly string[], deps: FetchStateDeps): Promise<FetchResult> {
+  let result: FetchResult;
   try {
-    return await fetchFromList(masters, deps);
+    result = await fetchFromList(masters, deps);
   } catch (error) {
     // Bugs in a platform adapter must not stop the refresh loop.
-    return { ok: false, error: `Cannot fetch state: ${(error as Error).message}` };
+    result = { ok: false, error: `Cannot fetch state: ${(error as Error).message}` };
   }
+  // Parser and network messages can echo bytes a master sent.
+  return result.ok ? result : { ok: false, error: escapeControls(result.error) };
 }
 
 async function fetchFromList(masters: readonly string[], deps: FetchStateDeps): Promise<FetchResult> {
@@ -72,7 +78,7 @@ function splitMaster(
   if (split) return { ok: true, ...split };
   const colon = master.indexOf(":");
   if (colon >= 0) return { ok: true, host: master.slice(0, colon), port: master.slice(colon + 1) };
-  return { ok: false, error: `Invalid master address "${master}": want host:port` };
+  return { ok: false, error: `Invalid master address ${q(master)}: want host:port` };
 }
 
 async function fetchWithFailover(host: string, port: string, deps: FetchStateDeps): Promise<FetchResult> {
@@ -81,16 +87,31 @@ async function fetchWithFailover(host: string, port: string, deps: FetchStateDep
   const master = joinHostPort(host, port);
   const leaderField = (first.json as { leader?: unknown } | null)?.leader;
   if (typeof leaderField !== "string" || leaderField === "") {
-    return { ok: false, error: `State from master "${master}" does not contain leader information` };
+    return { ok: false, error: `State from master ${q(master)} does not contain leader information` };
   }
-  const parts = leaderField.split("@");
-  const leader = parts.length === 2 ? splitHostPort(parts[1] ?? "") : undefined;
+  const leader = usableLeader(leaderField);
   if (!leader) {
-    return { ok: false, error: `State from master "${master}" has an invalid leader "${leaderField}"` };
+    return { ok: false, error: `State from master ${q(master)} names no usable leader: ${q(leaderField)}` };
   }
   // The contacted master is not the leader: ask the leader, at the leader's own port.
   if (leader.host !== host || leader.port !== port) return await singleFetch(leader.host, leader.port, deps);
   return first;
+}
+
+/**
+ * The `host:port` of a state's `leader` (`<name>@<host>:<port>`), or undefined unless the
+ * port is decimal 1..65535 and the host an IP literal (IPv6 bracketed) or a plain host name:
+ * the value is about to become a URL and a log line.
+ */
+function usableLeader(field: string): { host: string; port: string } | undefined {
+  const parts = field.split("@");
+  if (parts.length !== 2) return undefined;
+  const hostPort = parts[1] ?? "";
+  const split = splitHostPort(hostPort);
+  if (!split || parsePort(split.port) === undefined) return undefined;
+  const { host } = split;
+  if (hostPort.startsWith("[")) return host.includes(":") && isIp(host) ? split : undefined;
+  return isIp(host) || /^[A-Za-z0-9.-]+$/.test(host) ? split : undefined;
 }
 
 async function singleFetch(host: string, port: string, deps: FetchStateDeps): Promise<FetchResult> {
@@ -98,7 +119,7 @@ async function singleFetch(host: string, port: string, deps: FetchStateDeps): Pr
   const scheme = deps.config.MesosHTTPSOn ? "https" : "http";
   const fail = (why: string): FetchResult => ({
     ok: false,
-    error: `Cannot fetch state from master "${master}": ${why}`,
+    error: `Cannot fetch state from master ${q(master)}: ${why}`,
   });
   const auth = deps.auth ?? noAuthenticator;
   for (const path of STATE_PATHS) {
@@ -116,7 +137,7 @@ async function singleFetch(host: string, port: string, deps: FetchStateDeps): Pr
     } catch (error) {
       return {
         ok: false,
-        error: `Cannot parse state from master "${master}" (${body.length} bytes): ${(error as Error).message}`,
+        error: `Cannot parse state from master ${q(master)} (${body.length} bytes): ${(error as Error).message}`,
       };
     }
   }
@@ -155,4 +176,17 @@ async function request(url: string, auth: Authenticator, deps: FetchStateDeps): 
     }
     return { ok: false, error: (error as Error).message };
   }
+}
+
+/** A value from a master or from ZooKeeper, quoted for a message (control characters escaped). */
+function q(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** Escapes every control character left in a message (JSON.stringify leaves DEL, C1, U+2028/9). */
+function escapeControls(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -34,7 +34,10 @@ export interface ZkClient {
   onSession(listener: (event: ZkSessionEvent) => void): void;
   /**
    * Child names of `path`. `watch`, when given, is called once on the next change of the
-   * children (or of the node's existence). Rejects with {@link ZkError}.
+   * children (or the node's deletion); no watch is set when `path` does not exist. A watch
+   * function already pending is not registered twice: callers re-arm with the same function
+   * (one per session), so reconnects add no listeners. Rejects with {@link ZkError}, whose
+   * message names neither path nor servers (the caller does).
    */
   getChildren(path: string, watch?: () => void): Promise<string[]>;
   /** The data of `path`. Rejects with {@link ZkError}. */

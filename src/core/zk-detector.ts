@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type MasterInfo, masterInfoFromJson, masterInfoFromProtobuf } from "./_master-info.ts";
+import { readMasters } from "./_zk-masters.ts";
 import type { MasterDetector } from "./master-detector.ts";
 import {
   initialMasters,
@@ -17,6 +17,8 @@ import {
 } from "./masters-list.ts";
 import { type ZkClient, type ZkClientFactory, ZkError, type ZkSessionEvent } from "./zk-client.ts";
 
+export { decodeMasterInfo, selectLeaderNode } from "./_zk-masters.ts";
+
 export interface ZkDetectorOptions {
   /** Comma-separated `host:port` ZooKeeper servers. */
   readonly servers: string;
@@ -27,44 +29,62 @@ export interface ZkDetectorOptions {
   /** The configured masters: fallbacks until ZooKeeper reports membership. */
   readonly masters: readonly string[] | null;
   readonly createClient: ZkClientFactory;
-  readonly log?: { warn(message: string): void };
+  readonly log?: { warn(message: string): void; info?(message: string): void };
   /** Session timeout; upstream: 60 s. */
   readonly sessionTimeoutMs?: number;
   /** Re-evaluate at most this often (upstream: once per second). */
   readonly minIntervalMs?: number;
-  /** Retry delay while the path is missing or a read failed. */
+  /** First retry delay after a failed read (the path missing, say); doubles on each failure. */
   readonly retryMs?: number;
+  /** The longest retry delay. */
+  readonly maxRetryMs?: number;
+  /** Without a session for this long, "Cannot reach ZooKeeper" is logged (once per outage). */
+  readonly unreachableAfterMs?: number;
+  /** Timer functions and clock; injectable so tests drive time by hand. */
+  readonly timers?: {
+    setTimeout(callback: () => void, ms: number): unknown;
+    clearTimeout(handle: unknown): void;
+  };
+  readonly now?: () => number;
 }
+
+const realTimers = {
+  setTimeout: (callback: () => void, ms: number): unknown => setTimeout(callback, ms),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /**
- * Picks the leader node among `children` (SPEC 3.3): the smallest decimal sequence
- * among `json.info_<n>`; only when there are none, among `info_<n>`. "" when none.
+ * A detector watching `options.path` in ZooKeeper. Failures are logged once per cause
+ * (the first of a streak and each change, never a repeat) and retried with exponential
+ * backoff; no session for `unreachableAfterMs` is logged once per outage.
  */
-export function selectLeaderNode(children: readonly string[]): string {
-  return lowest(children, "json.info_") || lowest(children, "info_");
-}
-
-/** Decodes a candidate node's payload by its name; undefined for other names or bad data. */
-export function decodeMasterInfo(name: string, data: Uint8Array): MasterInfo | undefined {
-  if (sequenceOf(name, "json.info_") !== undefined) return masterInfoFromJson(data);
-  if (sequenceOf(name, "info_") !== undefined) return masterInfoFromProtobuf(data);
-  return undefined;
-}
-
-/** A detector watching `options.path` in ZooKeeper. */
 export function zkDetector(options: ZkDetectorOptions): MasterDetector {
   const minIntervalMs = options.minIntervalMs ?? 1000;
-  const retryMs = options.retryMs ?? 1000;
+  const firstRetryMs = options.retryMs ?? 1000;
+  const maxRetryMs = options.maxRetryMs ?? 30_000;
+  const unreachableAfterMs = options.unreachableAfterMs ?? 5000;
+  const timers = options.timers ?? realTimers;
+  const now = options.now ?? Date.now;
+  const { servers, path, log } = options;
   let list = initialMasters(options.masters);
   let leaderNode = "";
-  let client: ZkClient | undefined;
+  /** The current session's client and its one watcher (see `connect`). */
+  let session: { client: ZkClient; watch: () => void } | undefined;
   let onChange: (masters: MastersList) => void = () => {};
   let stopped = false;
   let running = false;
   let pending = false;
   let lastRunAt = Number.NEGATIVE_INFINITY;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // Bumped on every new session so reads from an old one are ignored.
+  let timer: unknown;
+  let timerDue = Number.POSITIVE_INFINITY;
+  let retryMs = firstRetryMs;
+  /** The cause last logged in the current failure streak; "" outside a streak. */
+  let lastCause = "";
+  let problems = new Set<string>();
+  let sessionUp = false;
+  let unreachableTimer: unknown;
+  let unreachableLogged = false;
+  // Bumped on every new session so reads and watches from an old one are ignored.
   let generation = 0;
 
   const emit = (next: MastersList) => {
@@ -76,75 +96,135 @@ export function zkDetector(options: ZkDetectorOptions): MasterDetector {
   const connect = () => {
     generation++;
     const mine = generation;
-    const c = options.createClient({
-      servers: options.servers,
+    const client = options.createClient({
+      servers,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 60_000,
       credentials: options.credentials ?? "",
     });
-    client = c;
-    c.onSession((event) => {
+    // One watcher function per session: the client library keeps watchers by identity, so
+    // re-arming the watch on every evaluation (each reconnect) must not add a listener.
+    const watch = () => {
+      if (!stopped && mine === generation) schedule(0);
+    };
+    session = { client, watch };
+    client.onSession((event) => {
       if (!stopped && mine === generation) onSession(event);
     });
-    c.connect();
+    armUnreachable();
+    client.connect();
+  };
+
+  const armUnreachable = () => {
+    if (unreachableTimer !== undefined || unreachableLogged || stopped) return;
+    unreachableTimer = timers.setTimeout(() => {
+      unreachableTimer = undefined;
+      if (stopped || sessionUp) return;
+      unreachableLogged = true;
+      log?.warn(`Cannot reach ZooKeeper at ${servers}; retrying`);
+    }, unreachableAfterMs);
+  };
+
+  const disarmUnreachable = () => {
+    if (unreachableTimer !== undefined) timers.clearTimeout(unreachableTimer);
+    unreachableTimer = undefined;
   };
 
   const onSession = (event: ZkSessionEvent) => {
     if (event === "connected") {
+      sessionUp = true;
+      disarmUnreachable();
+      if (unreachableLogged) log?.info?.(`Connected to ZooKeeper at ${servers}`);
+      unreachableLogged = false;
       schedule(0);
       return;
     }
+    sessionUp = false;
+    armUnreachable();
     // Session or watch lost: the leader is no longer known (SPEC 3.3).
     if (leaderNode !== "") {
       leaderNode = "";
       emit(withoutLeader(list));
     }
     if (event === "expired") {
-      const old = client;
-      void old?.close();
+      void session?.client.close();
       connect();
     }
   };
 
+  /** Evaluates after `delayMs` (and the minimum interval); an earlier request wins. */
   const schedule = (delayMs: number) => {
     if (stopped) return;
     if (running) {
       pending = true;
       return;
     }
-    if (timer !== undefined) return;
-    const wait = Math.max(delayMs, lastRunAt + minIntervalMs - Date.now());
-    timer = setTimeout(() => {
-      timer = undefined;
-      void evaluate();
-    }, wait);
+    const due = Math.max(now() + delayMs, lastRunAt + minIntervalMs);
+    if (timer !== undefined) {
+      if (timerDue <= due) return;
+      timers.clearTimeout(timer);
+    }
+    timerDue = due;
+    timer = timers.setTimeout(
+      () => {
+        timer = undefined;
+        timerDue = Number.POSITIVE_INFINITY;
+        void evaluate();
+      },
+      Math.max(0, due - now()),
+    );
+  };
+
+  const failed = (cause: string | undefined) => {
+    if (cause === undefined || cause === lastCause) return;
+    lastCause = cause;
+    log?.warn(cause);
+  };
+
+  const succeeded = () => {
+    retryMs = firstRetryMs;
+    if (lastCause !== "") log?.info?.(`ZooKeeper path ${q(path)} at ${servers} is readable again`);
+    lastCause = "";
   };
 
   const evaluate = async () => {
-    const c = client;
-    if (stopped || !c) return;
+    const current = session;
+    if (stopped || !current) return;
     running = true;
-    lastRunAt = Date.now();
+    lastRunAt = now();
     const mine = generation;
     let retry = false;
     try {
-      const children = await c.getChildren(options.path, () => schedule(0));
+      const children = await current.client.getChildren(path, current.watch);
       if (mine !== generation) return;
-      const next = await readMasters(c, children);
+      const reading = await readMasters(current.client, children, path, servers);
       if (mine !== generation) return;
-      leaderNode = next.node;
-      emit(withMembers(withLeader(list, next.leader), next.members));
+      if (reading.kind === "failed") {
+        failed(reading.cause);
+        retry = true;
+      } else if (reading.kind === "stale") {
+        retry = true;
+      } else {
+        logProblems(reading.problems);
+        leaderNode = reading.node;
+        emit(withMembers(withLeader(list, reading.leader), reading.members));
+        succeeded();
+      }
     } catch (error) {
-      // A missing path sets no watch, so poll until it appears; connection loss is
-      // followed by a session event that re-evaluates anyway.
-      if (error instanceof ZkError && error.code === "NO_NODE") {
+      if (mine !== generation) return;
+      const code = error instanceof ZkError ? error.code : "OTHER";
+      // A closing client is not retried; a lost connection is retried quietly (the
+      // "Cannot reach" line covers it) and its session event re-evaluates anyway.
+      if (code === "CLOSED") return;
+      retry = true;
+      if (code === "NO_NODE") {
+        // A missing path sets no watch, so it is polled until it appears.
         if (leaderNode !== "") {
           leaderNode = "";
           emit(withoutLeader(list));
         }
-        retry = true;
-      } else if (!(error instanceof ZkError && error.code === "CLOSED")) {
-        options.log?.warn(`ZooKeeper ${options.servers}${options.path}: ${(error as Error).message}`);
-        retry = true;
+        failed(`ZooKeeper path ${q(path)} does not exist at ${servers}; waiting for masters to register`);
+      } else if (code !== "CONNECTION_LOSS" && code !== "SESSION_EXPIRED") {
+        failed(`Cannot read ZooKeeper path ${q(path)} at ${servers}: ${(error as Error).message}`);
       }
     } finally {
       running = false;
@@ -152,35 +232,17 @@ export function zkDetector(options: ZkDetectorOptions): MasterDetector {
         pending = false;
         schedule(0);
       } else if (retry) {
-        schedule(retryMs);
+        const wait = retryMs;
+        retryMs = Math.min(retryMs * 2, maxRetryMs);
+        schedule(wait);
       }
     }
   };
 
-  /** Reads every candidate's MasterInfo; the leader's must be readable. */
-  const readMasters = async (c: ZkClient, children: readonly string[]) => {
-    const node = selectLeaderNode(children);
-    const infos = new Map<string, MasterInfo>();
-    let leader = "";
-    for (const name of [...children].sort()) {
-      if (sequenceOf(name, "json.info_") === undefined && sequenceOf(name, "info_") === undefined) continue;
-      let data: Uint8Array;
-      try {
-        data = await c.getData(`${options.path}/${name}`);
-      } catch (error) {
-        // The node vanished between the listing and the read: its watch fires again.
-        if (error instanceof ZkError && error.code === "NO_NODE" && name !== node) continue;
-        throw error;
-      }
-      const info = decodeMasterInfo(name, data);
-      if (!info) {
-        options.log?.warn(`ZooKeeper ${options.path}/${name}: cannot decode MasterInfo`);
-        continue;
-      }
-      if (name === node) leader = info.address;
-      if (info.address !== "") infos.set(info.id === "" ? `@${info.address}` : info.id, info);
-    }
-    return { node, leader, members: [...infos.values()].map((i) => i.address) };
+  /** Unreadable members are logged when they first appear, not on every evaluation. */
+  const logProblems = (messages: readonly string[]) => {
+    for (const m of messages) if (!problems.has(m)) log?.warn(m);
+    problems = new Set(messages);
   };
 
   return {
@@ -190,28 +252,15 @@ export function zkDetector(options: ZkDetectorOptions): MasterDetector {
     },
     async stop() {
       stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) timers.clearTimeout(timer);
       timer = undefined;
-      await client?.close();
+      disarmUnreachable();
+      await session?.client.close();
     },
   };
 }
 
-function sequenceOf(name: string, prefix: string): number | undefined {
-  if (!name.startsWith(prefix)) return undefined;
-  const suffix = name.slice(prefix.length);
-  return /^\d+$/.test(suffix) ? Number(suffix) : undefined;
-}
-
-function lowest(children: readonly string[], prefix: string): string {
-  let best = "";
-  let bestSeq = Number.POSITIVE_INFINITY;
-  for (const name of children) {
-    const seq = sequenceOf(name, prefix);
-    if (seq !== undefined && seq < bestSeq) {
-      best = name;
-      bestSeq = seq;
-    }
-  }
-  return best;
+/** A value from ZooKeeper (or a path), quoted for a log line with control characters escaped. */
+function q(value: string): string {
+  return JSON.stringify(value);
 }

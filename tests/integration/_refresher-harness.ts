@@ -70,6 +70,22 @@ export function startRefresher(patch: Partial<Config>, detector?: MasterDetector
   return { refresher, store, logs, fatal, stop: () => refresher.stop() };
 }
 
+/** A detector the test drives: `emit(list)` reports a new masters list. */
+export function manualDetector(): { detector: MasterDetector; emit(masters: string[]): void } {
+  let listener: ((masters: readonly string[]) => void) | undefined;
+  return {
+    detector: {
+      start: (l) => {
+        listener = l;
+      },
+      stop: async () => {
+        listener = undefined;
+      },
+    },
+    emit: (masters) => listener?.(Object.freeze([...masters])),
+  };
+}
+
 /** Polls `check` every 20 ms until it holds or `timeoutMs` passes (then fails the test). */
 export async function eventually(check: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;

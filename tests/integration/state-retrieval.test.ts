@@ -13,7 +13,14 @@ import {
   startFakeMaster,
 } from "../../scripts/fake-master.ts";
 import type { Config } from "../../src/core/config.ts";
-import { type Harness, leaderPort, STATE, startRefresher } from "./_refresher-harness.ts";
+import {
+  eventually,
+  type Harness,
+  leaderPort,
+  manualDetector,
+  STATE,
+  startRefresher,
+} from "./_refresher-harness.ts";
 import { makeTestCa, opensslMissing, type TestCa } from "./_test-ca.ts";
 
 const running: Array<{ stop(): Promise<void> }> = [];
@@ -27,8 +34,8 @@ async function master(options: Partial<Parameters<typeof startFakeMaster>[0]> = 
   return m;
 }
 
-function refresher(patch: Partial<Config>): Harness {
-  const h = startRefresher(patch);
+function refresher(patch: Partial<Config>, detector?: Parameters<typeof startRefresher>[1]): Harness {
+  const h = startRefresher(patch, detector);
   running.push(h);
   return h;
 }
@@ -90,6 +97,20 @@ describe("state retrieval from static masters", () => {
     }, 10_000);
   }
 
+  test("a leader change is followed within a second while the old leader never answers (SPEC 10 #38)", async () => {
+    const old = await master({ behaviour: { kind: "hang" } });
+    const next = await master();
+    const d = manualDetector();
+    const h = refresher({ Zk: "zk://127.0.0.1:1/mesos", StateTimeoutSeconds: 60 }, d.detector);
+    d.emit([old.hostPort]);
+    await eventually(() => old.requests.length > 0, 2000, "a request to the hanging master");
+    const switched = Date.now();
+    d.emit([next.hostPort, old.hostPort]);
+    await eventually(() => leaderPort(h.store.current()) === next.port, 1000, "records from the new leader");
+    expect(Date.now() - switched).toBeLessThan(1000);
+    expect(h.logs.filter((l) => l.startsWith("error:"))).toEqual([]);
+  });
+
   test("Basic auth: right credentials load, wrong ones fail with HTTP 401 and keep nothing new", async () => {
     const m = await master({ basicAuth: { principal: "dns", secret: "s3cret" } });
     const right = refresher({
@@ -145,7 +166,9 @@ describe("IAM login against the fake endpoint", () => {
     );
     const m = await master({ acceptToken: (t) => iam.accepts(t) });
     const h = refresher({ Masters: [m.hostPort], MesosAuthentication: "iam", IAMConfigFile: file });
-    expect(await h.refresher.refreshNow()).toBe(true);
+    // The startup refresh first: a refreshNow() racing it would run beside it (the detector's
+    // first event supersedes it), and two concurrent first refreshes each log in.
+    await eventually(() => h.store.current() !== undefined, 5000, "first snapshot");
     expect(await h.refresher.refreshNow()).toBe(true);
     expect(iam.logins()).toBe(1);
     iam.revokeAll();

@@ -3,8 +3,15 @@
  * masters do; the Refresher follows leader changes and survives a ZooKeeper outage.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type FakeCluster, startFakeCluster } from "../../scripts/fake-master.ts";
+import zookeeper from "node-zookeeper-client";
+import {
+  connectRegistrar,
+  type FakeCluster,
+  masterInfoFor,
+  startFakeCluster,
+} from "../../scripts/fake-master.ts";
 import { createZkClient } from "../../src/adapters/zookeeper.ts";
+import type { ZkClient } from "../../src/core/zk-client.ts";
 import { zkDetector } from "../../src/core/zk-detector.ts";
 import { eventually, leaderPort, STATE, startRefresher } from "./_refresher-harness.ts";
 import { startZooKeeper, type ZooKeeperServer, zookeeperMissing } from "./_zookeeper.ts";
@@ -37,7 +44,7 @@ describe.skipIf(skip)("ZooKeeper leader detection (real ZooKeeper, two fake mast
     if (!m0 || !m1) throw new Error("two masters expected");
     const h = startRefresher({ Zk: `zk://${zk.servers}/mesos` }, detector());
     try {
-      // The lowest json.info_ node leads; both masters are members, sorted.
+      // The lowest json.info_ node leads; both masters are members, in registration order.
       await eventually(
         () => leaderPort(h.store.current()) === m0.port,
         10_000,
@@ -72,6 +79,91 @@ describe.skipIf(skip)("ZooKeeper leader detection (real ZooKeeper, two fake mast
       await h.stop();
     }
   }, 60_000);
+
+  /** An adapter client with a session up. */
+  async function connectedClient(): Promise<ZkClient> {
+    const client = createZkClient({ servers: zk.servers, sessionTimeoutMs: 10_000, credentials: "" });
+    await new Promise<void>((resolve) => {
+      client.onSession((event) => event === "connected" && resolve());
+      client.connect();
+    });
+    return client;
+  }
+
+  test("the adapter registers a re-armed watch function once: one call per change", async () => {
+    const registrar = await connectRegistrar(zk.servers, "/rearmed");
+    const client = await connectedClient();
+    try {
+      let calls = 0;
+      const watch = () => {
+        calls++;
+      };
+      // What the detector does after each reconnect: list the children again, same watch.
+      for (let i = 0; i < 15; i++) await client.getChildren("/rearmed", watch);
+      await registrar.register(masterInfoFor("127.0.0.1", 5050, "rearmed"));
+      await eventually(() => calls > 0, 5000, "the watch");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(calls).toBe(1);
+    } finally {
+      await client.close();
+      await registrar.close();
+    }
+  }, 20_000);
+
+  test("an ACL-protected path is logged once, without a doubled prefix, while it is retried", async () => {
+    // Readable only from an address the test never uses: every read gets NO_AUTH.
+    const raw = zookeeper as unknown as {
+      createClient(servers: string): {
+        connect(): void;
+        once(event: "connected", listener: () => void): void;
+        create(path: string, data: Buffer, acls: unknown[], mode: number, cb: (e: unknown) => void): void;
+        close(): void;
+      };
+      ACL: new (permission: number, id: unknown) => unknown;
+      Id: new (scheme: string, id: string) => unknown;
+      Permission: { ALL: number };
+      CreateMode: { PERSISTENT: number };
+    };
+    const admin = raw.createClient(zk.servers);
+    await new Promise<void>((resolve) => {
+      admin.once("connected", resolve);
+      admin.connect();
+    });
+    const acl = new raw.ACL(raw.Permission.ALL, new raw.Id("ip", "10.255.255.1"));
+    await new Promise<void>((resolve, reject) =>
+      admin.create("/locked", Buffer.from(""), [acl], raw.CreateMode.PERSISTENT, (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
+    admin.close();
+    const warnings: string[] = [];
+    let attempts = 0;
+    const detector = zkDetector({
+      servers: zk.servers,
+      path: "/locked",
+      masters: null,
+      createClient: (options) => {
+        const client = createZkClient(options);
+        const getChildren = client.getChildren.bind(client);
+        client.getChildren = (path, watch) => {
+          attempts++;
+          return getChildren(path, watch);
+        };
+        return client;
+      },
+      log: { warn: (m) => warnings.push(m) },
+      minIntervalMs: 0,
+      retryMs: 50,
+      maxRetryMs: 100,
+    });
+    detector.start(() => {});
+    try {
+      await eventually(() => attempts >= 5, 5000, "five attempts");
+      expect(warnings).toEqual([`Cannot read ZooKeeper path "/locked" at ${zk.servers}: NO_AUTH[-102]`]);
+    } finally {
+      await detector.stop();
+    }
+  }, 20_000);
 
   test("zkDetectionTimeout ends the process when no leader appears", async () => {
     const h = startRefresher(

@@ -203,6 +203,122 @@ describe("Refresher (SPEC 7)", () => {
     await t.refresher.stop();
   });
 
+  test("a leader change refreshes from the new leader at once while a refresh hangs on the old one", async () => {
+    const m = manualDetector();
+    const t = setup({ Zk: "zk://127.0.0.1:2181/mesos" }, m.detector);
+    let releaseA: (answer: { status: number; body: string }) => void = () => {};
+    t.answers.set("10.0.0.1:5050", () => new Promise((r) => (releaseA = r)));
+    t.serve("10.0.0.2:5050", STATE("master@10.0.0.2:5050"));
+    t.refresher.start();
+    m.emit(["10.0.0.1:5050"]);
+    await settle();
+    m.emit(["10.0.0.2:5050", "10.0.0.1:5050"]);
+    await settle();
+    expect(leaderA(t)).toEqual(["10.0.0.2"]);
+    const published = t.store.current();
+    // The old refresh ends later, successfully: it was superseded, so it publishes nothing.
+    releaseA({ status: 200, body: STATE("master@10.0.0.1:5050") });
+    await settle();
+    expect(t.store.current()).toBe(published);
+    expect(t.results.map((r) => r.ok)).toEqual([true]);
+    await t.refresher.stop();
+  });
+
+  test("a superseded refresh that fails later logs and counts nothing", async () => {
+    const m = manualDetector();
+    const t = setup({ Zk: "zk://127.0.0.1:2181/mesos" }, m.detector);
+    let releaseA: (answer: { status: number; body: string }) => void = () => {};
+    t.answers.set("10.0.0.1:5050", () => new Promise((r) => (releaseA = r)));
+    t.serve("10.0.0.2:5050", STATE("master@10.0.0.2:5050"));
+    t.refresher.start();
+    m.emit(["10.0.0.1:5050"]);
+    await settle();
+    m.emit(["10.0.0.2:5050"]);
+    await settle();
+    releaseA({ status: 503, body: "" });
+    await settle();
+    expect(t.logs.filter((l) => l.startsWith("error:"))).toEqual([]);
+    expect(t.refresher.failureStreak).toBe(0);
+    expect(leaderA(t)).toEqual(["10.0.0.2"]);
+    await t.refresher.stop();
+  });
+
+  test("a membership change with the same leader waits for the running refresh (one follow-up)", async () => {
+    const m = manualDetector();
+    const t = setup({ Zk: "zk://127.0.0.1:2181/mesos" }, m.detector);
+    let release: () => void = () => {};
+    t.answers.set(
+      "10.0.0.1:5050",
+      () => new Promise((r) => (release = () => r({ status: 200, body: STATE("master@10.0.0.1:5050") }))),
+    );
+    t.refresher.start();
+    m.emit(["10.0.0.1:5050"]);
+    await settle();
+    m.emit(["10.0.0.1:5050", "10.0.0.3:5050"]);
+    m.emit(["10.0.0.1:5050", "10.0.0.3:5050", "10.0.0.4:5050"]);
+    await settle();
+    expect(t.calls).toHaveLength(1);
+    release();
+    await settle();
+    release();
+    await settle();
+    expect(t.calls).toHaveLength(2);
+    expect(t.store.current()?.masters).toEqual(["10.0.0.1:5050", "10.0.0.3:5050", "10.0.0.4:5050"]);
+    await t.refresher.stop();
+  });
+
+  test("stop() cancels a queued follow-up refresh", async () => {
+    const t = setup();
+    let release: () => void = () => {};
+    t.answers.set(
+      "10.0.0.1:5050",
+      () => new Promise((r) => (release = () => r({ status: 200, body: STATE("master@10.0.0.1:5050") }))),
+    );
+    const running = t.refresher.refreshNow();
+    const followUp = t.refresher.refreshNow();
+    await settle();
+    await t.refresher.stop();
+    release();
+    expect(await running).toBe(false);
+    expect(await followUp).toBe(false);
+    await settle();
+    expect(t.calls).toHaveLength(1);
+  });
+
+  test("a failure streak logs each change of cause once, not each attempt, and one recovery line", async () => {
+    const t = setup();
+    t.serve("10.0.0.1:5050", STATE("master@10.0.0.1:5050"));
+    t.refresher.start();
+    await settle();
+    for (const status of [500, 500, 503, 503, 500]) {
+      t.serve("10.0.0.1:5050", "oops", status);
+      t.timers.advance(60_000);
+      await settle();
+    }
+    t.serve("10.0.0.1:5050", STATE("master@10.0.0.1:5050"));
+    t.timers.advance(60_000);
+    await settle();
+    const lines = t.logs.filter((l) => l.startsWith("error:") || l.includes("loaded again"));
+    expect(lines.map((l) => /HTTP \d+|loaded again/.exec(l)?.[0])).toEqual([
+      "HTTP 500",
+      "HTTP 503",
+      "HTTP 500",
+      "loaded again",
+    ]);
+    await t.refresher.stop();
+  });
+
+  test("values from the detector and the state are quoted with control characters escaped", async () => {
+    const m = manualDetector();
+    const t = setup({ Zk: "zk://127.0.0.1:2181/mesos" }, m.detector);
+    t.refresher.start();
+    m.emit(["10.0.0.1:5050\nFAKE: line"]);
+    await settle();
+    expect(t.logs).toContain('info: Leading master is now "10.0.0.1:5050\\nFAKE: line"');
+    expect(t.logs.every((l) => !l.includes("\n"))).toBe(true);
+    await t.refresher.stop();
+  });
+
   test("zkDetectionTimeout: no leader for that long calls onFatal; a leader event cancels it", async () => {
     const m = manualDetector();
     const t = setup({ ZkDetectionTimeout: 30 }, m.detector);

@@ -141,8 +141,66 @@ describe("fetchState() (SPEC 3.4)", () => {
       'State from master "10.0.0.2:5050" does not contain leader information',
     );
     expect(await one("10.0.0.3:5050")).toBe(
-      'State from master "10.0.0.3:5050" has an invalid leader "a@b@c"',
+      'State from master "10.0.0.3:5050" names no usable leader: "a@b@c"',
     );
+  });
+
+  test("a leader with a port outside 1..65535 or a host that is not a plain name or IP is not followed", async () => {
+    const leaders = [
+      "master@10.0.0.9:0",
+      "master@10.0.0.9:65536",
+      "master@10.0.0.9:+80",
+      "master@10.0.0.9:",
+      "master@:5050",
+      "master@bad_host:5050",
+      "master@[not-ipv6]:5050",
+      'master@10.0.0.9:5050\nERROR: forged "line"',
+      "master@evil.example/x?:5050",
+    ];
+    for (const leader of leaders) {
+      const { platform, calls } = fakeHttp({ "http://10.0.0.1:5050/master/state": state(leader) });
+      const result = await fetchState(["10.0.0.1:5050"], deps(platform));
+      expect(result).toEqual({
+        ok: false,
+        error: `State from master "10.0.0.1:5050" names no usable leader: ${JSON.stringify(leader)}`,
+      });
+      expect(calls).toHaveLength(1);
+    }
+  });
+
+  test("a leader named by host name or bracketed IPv6 literal is followed", async () => {
+    const { platform, calls } = fakeHttp({
+      "http://10.0.0.1:5050/master/state": state("master@mesos-1.example:5050"),
+      "http://mesos-1.example:5050/master/state": state("master@mesos-1.example:5050"),
+      "http://10.0.0.2:5050/master/state": state("master@[fd00::2]:5051"),
+      "http://[fd00::2]:5051/master/state": state("master@[fd00::2]:5051"),
+    });
+    expect((await fetchState(["10.0.0.1:5050"], deps(platform))).ok).toBe(true);
+    expect((await fetchState(["10.0.0.2:5050"], deps(platform))).ok).toBe(true);
+    expect(calls.map((c) => c.url)).toEqual([
+      "http://10.0.0.1:5050/master/state",
+      "http://mesos-1.example:5050/master/state",
+      "http://10.0.0.2:5050/master/state",
+      "http://[fd00::2]:5051/master/state",
+    ]);
+  });
+
+  test("error messages carry no control characters, whatever a master or the masters list holds", async () => {
+    const { platform } = fakeHttp({
+      "http://10.0.0.1:5050/master/state": new NetError("OTHER", "bad\r\nERROR: forged\u2028line"),
+      "http://10.0.0.2:5050/master/state": { body: "\u001b[31m\nnot json" },
+    });
+    const errors: string[] = [];
+    for (const m of ["10.0.0.1:5050", "10.0.0.2:5050", "no-port\nERROR forged"]) {
+      const r = await fetchState([m], deps(platform));
+      if (!r.ok) errors.push(r.error);
+    }
+    expect(errors).toHaveLength(3);
+    for (const e of errors) expect(e).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(errors[0]).toBe(
+      'Cannot fetch state from master "10.0.0.1:5050": bad\\u000d\\u000aERROR: forged\\u2028line',
+    );
+    expect(errors[2]).toBe('Invalid master address "no-port\\nERROR forged": want host:port');
   });
 
   test("a timeout and an oversized state name the setting", async () => {

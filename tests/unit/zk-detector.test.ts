@@ -14,6 +14,12 @@ const enc = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 class FakeZk {
   nodes: Map<string, Uint8Array> | undefined = new Map();
   watches: Array<() => void> = [];
+  /** Every watch function ever passed to getChildren, in call order. */
+  watchArgs: Array<() => void> = [];
+  /** When set, getChildren rejects with it. */
+  failure: ZkError | undefined;
+  /** When set, called on every getChildren (e.g. to record the time). */
+  onGetChildren: (() => void) | undefined;
   clients: Array<{ options: ZkClientOptions; session: (e: ZkSessionEvent) => void; closed: boolean }> = [];
   connected = true;
 
@@ -28,9 +34,13 @@ class FakeZk {
         entry.session = listener;
       },
       getChildren: async (path, watch) => {
+        this.onGetChildren?.();
+        if (watch) this.watchArgs.push(watch);
         if (!this.connected) throw new ZkError("CONNECTION_LOSS", "connection loss");
+        if (this.failure) throw this.failure;
         if (!this.nodes) throw new ZkError("NO_NODE", `no node ${path}`);
-        if (watch) this.watches.push(watch);
+        // As ZooKeeper clients do: one pending registration per watch function.
+        if (watch && !this.watches.includes(watch)) this.watches.push(watch);
         return [...this.nodes.keys()];
       },
       getData: async (path) => {
@@ -65,6 +75,41 @@ class FakeZk {
     this.clients.at(-1)?.session(event);
   }
 }
+
+/** Timers driven by hand: `advance(ms)` fires what falls due, in order. */
+class ManualTimers {
+  now = 0;
+  #next = 1;
+  #pending = new Map<number, { at: number; fn: () => void }>();
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const id = this.#next++;
+    this.#pending.set(id, { at: this.now + ms, fn });
+    return id;
+  };
+  clearTimeout = (handle: unknown): void => {
+    this.#pending.delete(handle as number);
+  };
+  /** Fires due timers one by one, letting the detector's promises settle after each. */
+  async advance(ms: number): Promise<void> {
+    const end = this.now + ms;
+    for (;;) {
+      await flush();
+      const due = [...this.#pending.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.#pending.delete(due[0]);
+      this.now = due[1].at;
+      due[1].fn();
+    }
+    this.now = end;
+    await flush();
+  }
+}
+
+const flush = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
 
 const info = (ip: string, port: number, id = `${ip}:${port}`) => ({
   id,
@@ -140,14 +185,14 @@ describe("decodeMasterInfo() (SPEC 3.3 vectors)", () => {
 });
 
 describe("zkDetector()", () => {
-  test("reports the lowest node as leader and every member, sorted, replacing static masters", async () => {
+  test("reports the lowest node as leader and every member in sequence order, replacing static masters", async () => {
     const zk = new FakeZk();
     zk.set("json.info_0000000002", info("10.0.0.2", 5050));
     zk.set("json.info_0000000001", info("10.0.0.3", 5050));
     zk.set("json.info_0000000003", info("10.0.0.1", 5050));
     const { last, detector } = started(zk);
     await until(() => last()?.[0] === "10.0.0.3:5050");
-    expect(last()).toEqual(["10.0.0.3:5050", "10.0.0.1:5050", "10.0.0.2:5050"]);
+    expect(last()).toEqual(["10.0.0.3:5050", "10.0.0.2:5050", "10.0.0.1:5050"]);
     await detector.stop();
   });
 
@@ -212,6 +257,137 @@ describe("zkDetector()", () => {
     zk.set("json.info_0000000004", info("10.0.0.4", 5050));
     await until(() => last()?.[0] === "10.0.0.4:5050");
     await detector.stop();
+  });
+
+  test("a master with a json and a legacy node keeps its lowest sequence number", async () => {
+    const zk = new FakeZk();
+    zk.set("json.info_0000000001", info("10.0.0.1", 5050, "a"));
+    zk.set("json.info_0000000005", info("10.0.0.2", 5050, "b"));
+    zk.set("json.info_0000000007", info("10.0.0.3", 5050, "c"));
+    zk.set("json.info_0000000009", info("10.0.0.2", 5050, "b"));
+    zk.set("json.info_0000000002", info("10.0.0.3", 5050, "c"));
+    const { last, detector } = started(zk);
+    await until(() => last()?.[0] === "10.0.0.1:5050");
+    expect(last()).toEqual(["10.0.0.1:5050", "10.0.0.3:5050", "10.0.0.2:5050"]);
+    await detector.stop();
+  });
+
+  test("re-arms the children watch with one function per session, however often it reconnects", async () => {
+    const zk = new FakeZk();
+    zk.set("json.info_0000000001", info("10.0.0.1", 5050));
+    const { last, detector } = started(zk);
+    await until(() => last()?.[0] === "10.0.0.1:5050");
+    for (let i = 0; i < 20; i++) {
+      zk.session("disconnected");
+      zk.session("connected");
+      await until(() => last()?.[0] === "10.0.0.1:5050");
+    }
+    await until(() => zk.watchArgs.length >= 21);
+    expect(new Set(zk.watchArgs).size).toBe(1);
+    expect(zk.watches).toHaveLength(1);
+    await detector.stop();
+  });
+
+  /** A detector on manual time that logs into `logs`. */
+  function timed(zk: FakeZk, extra: Partial<Parameters<typeof zkDetector>[0]> = {}) {
+    const timers = new ManualTimers();
+    const logs: string[] = [];
+    const calls: number[] = [];
+    zk.onGetChildren = () => calls.push(timers.now);
+    const seen: MastersList[] = [];
+    const detector = zkDetector({
+      servers: "h1:2181,h2:2181",
+      path: "/mesos",
+      masters: null,
+      createClient: zk.factory,
+      log: { warn: (m) => logs.push(`warn: ${m}`), info: (m) => logs.push(`info: ${m}`) },
+      timers,
+      now: () => timers.now,
+      ...extra,
+    });
+    detector.start((l) => seen.push(l));
+    return { timers, logs, calls, seen, detector };
+  }
+
+  test("a persistent failure is logged once, again when its cause changes, and retried 1 s doubling to 30 s", async () => {
+    const zk = new FakeZk();
+    zk.failure = new ZkError("OTHER", "NO_AUTH[-102]");
+    const t = timed(zk);
+    await t.timers.advance(200_000);
+    const gaps = t.calls.slice(1).map((at, i) => at - (t.calls[i] ?? 0));
+    expect(gaps.slice(0, 8)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    expect(t.logs).toEqual(['warn: Cannot read ZooKeeper path "/mesos" at h1:2181,h2:2181: NO_AUTH[-102]']);
+    zk.failure = new ZkError("OTHER", "AUTH_FAILED[-115]");
+    await t.timers.advance(30_000);
+    expect(t.logs).toHaveLength(2);
+    expect(t.logs[1]).toBe('warn: Cannot read ZooKeeper path "/mesos" at h1:2181,h2:2181: AUTH_FAILED[-115]');
+    await t.detector.stop();
+  });
+
+  test("success resets the backoff and logs one recovery line", async () => {
+    const zk = new FakeZk();
+    zk.failure = new ZkError("OTHER", "NO_AUTH[-102]");
+    const t = timed(zk);
+    await t.timers.advance(40_000);
+    zk.failure = undefined;
+    zk.set("json.info_0000000001", info("10.0.0.1", 5050));
+    await t.timers.advance(30_000);
+    expect(t.seen.at(-1)).toEqual(["10.0.0.1:5050"]);
+    expect(t.logs.at(-1)).toBe('info: ZooKeeper path "/mesos" at h1:2181,h2:2181 is readable again');
+    // A new failure streak starts over at 1 s.
+    zk.failure = new ZkError("OTHER", "NO_AUTH[-102]");
+    const before = t.calls.length;
+    zk.fire();
+    await t.timers.advance(10_000);
+    const streak = t.calls.slice(before);
+    expect(streak.slice(1).map((at, i) => at - (streak[i] ?? 0))).toEqual([1000, 2000, 4000]);
+    await t.detector.stop();
+  });
+
+  test("a missing path is logged once while it is polled", async () => {
+    const zk = new FakeZk();
+    zk.nodes = undefined;
+    const t = timed(zk);
+    await t.timers.advance(120_000);
+    expect(t.calls.length).toBeGreaterThan(4);
+    expect(t.logs).toEqual([
+      'warn: ZooKeeper path "/mesos" does not exist at h1:2181,h2:2181; waiting for masters to register',
+    ]);
+    await t.detector.stop();
+  });
+
+  test("an unreachable ZooKeeper is logged once per outage; reconnecting says so", async () => {
+    const zk = new FakeZk();
+    zk.connected = false;
+    const t = timed(zk);
+    await t.timers.advance(4_999);
+    expect(t.logs).toEqual([]);
+    await t.timers.advance(600_000);
+    expect(t.logs).toEqual(["warn: Cannot reach ZooKeeper at h1:2181,h2:2181; retrying"]);
+    zk.connected = true;
+    zk.session("connected");
+    await t.timers.advance(1000);
+    expect(t.logs.at(-1)).toBe("info: Connected to ZooKeeper at h1:2181,h2:2181");
+    // A short blip is not an outage.
+    zk.session("disconnected");
+    await t.timers.advance(1000);
+    zk.session("connected");
+    await t.timers.advance(10_000);
+    expect(t.logs).toHaveLength(2);
+    await t.detector.stop();
+  });
+
+  test("an undecodable member is logged once, quoted, not on every evaluation", async () => {
+    const zk = new FakeZk();
+    zk.set("json.info_0000000001", info("10.0.0.1", 5050));
+    zk.set("json.info_0000000002", new TextEncoder().encode("not json"));
+    const t = timed(zk);
+    await t.timers.advance(1000);
+    zk.set("json.info_0000000003", info("10.0.0.3", 5050));
+    await t.timers.advance(1000);
+    expect(t.seen.at(-1)).toEqual(["10.0.0.1:5050", "10.0.0.3:5050"]);
+    expect(t.logs).toEqual(['warn: ZooKeeper node "/mesos/json.info_0000000002": cannot decode MasterInfo']);
+    await t.detector.stop();
   });
 
   test("passes servers, credentials and the 60 s session timeout to the client", async () => {
