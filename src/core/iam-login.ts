@@ -57,6 +57,8 @@ export class IamLogin {
   readonly #now: () => number;
   #key: Promise<CryptoKey> | undefined;
   #token: { value: string; renewAtMs: number } | undefined;
+  /** A login under way: concurrent callers (two refreshes after a leader change) share it. */
+  #pending: Promise<TokenResult> | undefined;
 
   constructor(deps: IamLoginDeps) {
     this.#deps = deps;
@@ -68,7 +70,10 @@ export class IamLogin {
     const cached = this.#token;
     if (cached && this.#now() < cached.renewAtMs) return { ok: true, token: cached.value };
     this.#token = undefined;
-    return await this.#login();
+    this.#pending ??= this.#login().finally(() => {
+      this.#pending = undefined;
+    });
+    return await this.#pending;
   }
 
   /** Forgets the cached token (the master answered 401). */

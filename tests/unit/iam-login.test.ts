@@ -132,6 +132,22 @@ describe("IamLogin (SPEC 3.5)", () => {
     expect(requests).toHaveLength(3);
   });
 
+  test("concurrent token() calls share one login", async () => {
+    const { pem: privatePem } = await keyPair();
+    const { platform, requests } = fakeLoginEndpoint(() => ({
+      status: 200,
+      body: JSON.stringify({ token: "t" }),
+    }));
+    const login = new IamLogin({
+      platform,
+      iam: { uid: "svc", private_key: privatePem, login_endpoint: ENDPOINT },
+      timeoutMs: 5000,
+    });
+    const results = await Promise.all([login.token(), login.token(), login.token()]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(requests).toHaveLength(1);
+  });
+
   test("a non-200 answer, a missing token and a bad key are errors naming the endpoint", async () => {
     const { pem: privatePem } = await keyPair();
     const make = (status: number, body: string, key = privatePem) =>
