@@ -4,6 +4,7 @@
  *
  * @module
  */
+
 import type { udp } from "bun";
 import type {
   HttpRequestOptions,
@@ -21,6 +22,7 @@ import { fetchSend } from "./_fetch-send.ts";
 import { requestWithRedirects } from "./_http-client.ts";
 import { mapError } from "./_map-error.ts";
 import { lookupNodeHost, nodeLocalAddresses, nodeProcess, readNodeTextFile } from "./_node-system.ts";
+import { checkTlsMaterialWithNodeCrypto } from "./_node-tls.ts";
 
 async function bindUdp(options: UdpBindOptions): Promise<UdpSocket> {
   const v6 = isIpv6(options.address);
@@ -109,6 +111,7 @@ export const bunPlatform = {
   httpRequest,
   lookupHost: lookupNodeHost,
   readTextFile: readNodeTextFile,
+  checkTlsMaterial: checkTlsMaterialWithNodeCrypto,
   localAddresses: nodeLocalAddresses,
   ...nodeProcess,
 } satisfies Platform;

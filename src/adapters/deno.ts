@@ -14,6 +14,7 @@
  *
  * @module
  */
+
 import {
   type HttpRequestOptions,
   type HttpResponseData,
@@ -29,6 +30,7 @@ import { requestWithRedirects } from "./_http-client.ts";
 import { mapError } from "./_map-error.ts";
 import { lookupNodeHost } from "./_node-system.ts";
 import { connectNodeTcp, listenNodeTcp } from "./_node-tcp.ts";
+import { checkTlsMaterialWithNodeCrypto } from "./_node-tls.ts";
 import { bindNodeUdp } from "./_node-udp.ts";
 
 /**
@@ -117,6 +119,7 @@ export const denoPlatform = {
   httpRequest,
   lookupHost: lookupNodeHost,
   readTextFile,
+  checkTlsMaterial: checkTlsMaterialWithNodeCrypto,
   localAddresses: () =>
     deno()
       .networkInterfaces()

@@ -115,6 +115,14 @@ export function memoryPlatform(): MemoryPlatform {
       }
       return [...found];
     },
+    // The virtual network has no TLS: only the PEM markers are looked at.
+    checkTlsMaterial(material) {
+      if (material.ca !== undefined && !material.ca.includes("-----BEGIN CERTIFICATE-----"))
+        return "ca: no PEM certificate";
+      if (material.cert !== undefined && !material.cert.includes("-----BEGIN CERTIFICATE-----"))
+        return "cert: no PEM certificate";
+      return undefined;
+    },
     async readTextFile(path: string): Promise<string> {
       const text = files.get(path);
       if (text === undefined) throw new NetError("NOT_FOUND", `Cannot read file "${path}": no such file`);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+
 import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type {
@@ -19,6 +20,7 @@ import { mapError } from "./_map-error.ts";
 import { nodeHttpSend } from "./_node-http-send.ts";
 import { lookupNodeHost, nodeLocalAddresses, nodeProcess, readNodeTextFile } from "./_node-system.ts";
 import { connectNodeTcp, listenNodeTcp } from "./_node-tcp.ts";
+import { checkTlsMaterialWithNodeCrypto } from "./_node-tls.ts";
 import { bindNodeUdp } from "./_node-udp.ts";
 
 function serveHttp(options: HttpServeOptions): Promise<HttpServer> {
@@ -70,6 +72,7 @@ export const nodePlatform = {
   httpRequest,
   lookupHost: lookupNodeHost,
   readTextFile: readNodeTextFile,
+  checkTlsMaterial: checkTlsMaterialWithNodeCrypto,
   localAddresses: nodeLocalAddresses,
   ...nodeProcess,
 } satisfies Platform;

@@ -164,12 +164,34 @@ async function checkTls(platform: Platform, c: Config, file: string): Promise<Co
     return error(file, "certFile", undefined, 'Missing certificate: "keyFile" is set but "certFile" is not');
   }
   if (c.CertFile !== "") {
-    return (
+    const problem =
       (await pem("certFile", c.CertFile, /-----BEGIN CERTIFICATE-----/, "certificate")) ??
-      (await pem("keyFile", c.KeyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, "private key"))
-    );
+      (await pem("keyFile", c.KeyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, "private key"));
+    if (problem) return problem;
   }
-  return undefined;
+  return loadsAsTls(platform, c, file);
+}
+
+/** SPEC 2.3 step 9: the CA bundle and the certificate/key pair must load, checked once at start-up. */
+async function loadsAsTls(platform: Platform, c: Config, file: string): Promise<ConfigError | undefined> {
+  if (c.CACertFile === "" && c.CertFile === "") return undefined;
+  const read = async (path: string) => (path === "" ? undefined : await readOptional(platform, path));
+  const [ca, cert, key] = await Promise.all([read(c.CACertFile), read(c.CertFile), read(c.KeyFile)]);
+  const problem = platform.checkTlsMaterial({
+    ...(ca !== undefined ? { ca } : {}),
+    ...(cert !== undefined ? { cert } : {}),
+    ...(key !== undefined ? { key } : {}),
+  });
+  if (problem === undefined) return undefined;
+  const [what] = problem.split(":", 1);
+  const configKey = what === "ca" ? "caCertFile" : what === "key" ? "keyFile" : "certFile";
+  const path = configKey === "caCertFile" ? c.CACertFile : configKey === "keyFile" ? c.KeyFile : c.CertFile;
+  const shown = JSON.stringify(path);
+  const detail =
+    what === "pair"
+      ? `${shown} and ${JSON.stringify(c.KeyFile)}: ${problem.slice(6)}`
+      : `${shown}: ${problem.slice(what!.length + 2)}`;
+  return error(file, configKey, shown, `key "${configKey}": ${detail}`);
 }
 
 /** SPEC 2.3 step 10 / 3.5: the IAM file is loaded whenever set; its fields matter for `iam`. */

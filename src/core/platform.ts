@@ -169,6 +169,17 @@ export interface Platform {
   /** The system resolver (getaddrinfo-like): every address of `host`, IPv4 and IPv6. */
   lookupHost(host: string, timeoutMs: number): Promise<string[]>;
 
+  /**
+   * Checks PEM TLS material as the runtime's TLS stack will read it: every certificate in
+   * `ca` and `cert` parses, `key` parses, and `key` belongs to `cert`. Returns one line naming
+   * the first problem (`"cert"`, `"key"`, `"ca"` or `"pair"` first), or undefined.
+   */
+  checkTlsMaterial(material: {
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: string;
+  }): string | undefined;
+
   /** Reads a whole text file; rejects with `NOT_FOUND` or `PERMISSION_DENIED`. */
   readTextFile(path: string): Promise<string>;
 

@@ -46,4 +46,21 @@ export const systemCases: ContractCase[] = [
       assert.ok(platform.cwd().startsWith("/"), `absolute cwd (got ${platform.cwd()})`);
     },
   },
+  {
+    name: "checkTlsMaterial() accepts a real CA bundle and names a damaged certificate",
+    needs: ["tls"],
+    skip: { memory: "the virtual network has no TLS; it only looks for PEM markers" },
+    async run(platform, assert) {
+      const ca = await platform.readTextFile(fixtureEnv(platform, FIXTURE_ENV.caFile));
+      assert.equal(platform.checkTlsMaterial({ ca }), undefined, "the fixture CA");
+      const damaged = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+      const problem = platform.checkTlsMaterial({ ca: damaged }) ?? "";
+      assert.ok(problem.startsWith("ca:"), `a problem naming ca (got ${JSON.stringify(problem)})`);
+      const pair = platform.checkTlsMaterial({
+        cert: ca,
+        key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+      });
+      assert.ok((pair ?? "").startsWith("key:"), `a problem naming key (got ${JSON.stringify(pair)})`);
+    },
+  },
 ];

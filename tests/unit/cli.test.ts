@@ -23,6 +23,7 @@ function fakePlatform(files: Record<string, string>): Platform {
     env: () => undefined,
     cwd: () => "/srv",
     onSignal() {},
+    checkTlsMaterial: () => undefined,
   };
 }
 

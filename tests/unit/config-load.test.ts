@@ -34,6 +34,7 @@ function fakePlatform(options: FakeOptions = {}): Platform & { reads: string[] }
     env: (name) => options.env?.[name],
     cwd: () => options.cwd ?? "/srv",
     onSignal() {},
+    checkTlsMaterial: () => undefined,
   };
 }
 

@@ -30,6 +30,7 @@ function fakePlatform(files: Record<string, string>, hosts: Record<string, strin
     env: () => undefined,
     cwd: () => "/",
     onSignal: () => {},
+    checkTlsMaterial: () => undefined,
   };
 }
 
