@@ -21,6 +21,7 @@ import {
 } from "../core/platform.ts";
 import { hostPort, unmapAddress } from "./_address.ts";
 import { mapError } from "./_map-error.ts";
+import { listenNodeServer } from "./_node-listen.ts";
 
 /** Bytes a connection may hold unsent; a write beyond them destroys the socket. */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
@@ -73,24 +74,8 @@ export function listenNodeTcp(options: TcpListenOptions): Promise<TcpServer> {
     const { conn, attach } = wrap(socket);
     attach(options.onConnection(conn));
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", (err) => {
-      reject(mapError(err, `Cannot listen on TCP ${hostPort(options.address, options.port)}`));
-    });
-    server.listen({ host: options.address, port: options.port, exclusive: true }, () => {
-      server.removeAllListeners("error");
-      server.on("error", () => {});
-      const bound = server.address();
-      const port = typeof bound === "object" && bound !== null ? bound.port : options.port;
-      resolve({
-        local: { address: options.address, port },
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            for (const socket of open) socket.destroy();
-          }),
-      });
-    });
+  return listenNodeServer(server, options, "TCP", () => {
+    for (const socket of open) socket.destroy();
   });
 }
 

@@ -14,10 +14,10 @@ import type {
   HttpServer,
   Platform,
 } from "../core/platform.ts";
-import { hostPort, unmapAddress } from "./_address.ts";
+import { unmapAddress } from "./_address.ts";
 import { requestWithRedirects } from "./_http-client.ts";
-import { mapError } from "./_map-error.ts";
 import { nodeHttpSend } from "./_node-http-send.ts";
+import { listenNodeServer } from "./_node-listen.ts";
 import { lookupNodeHost, nodeLocalAddresses, nodeProcess, readNodeTextFile } from "./_node-system.ts";
 import { connectNodeTcp, listenNodeTcp } from "./_node-tcp.ts";
 import { checkTlsMaterialWithNodeCrypto } from "./_node-tls.ts";
@@ -37,25 +37,7 @@ function serveHttp(options: HttpServeOptions): Promise<HttpServer> {
     { overrideGlobalObjects: false },
   );
   const server = createServer(listener);
-  return new Promise((resolve, reject) => {
-    server.once("error", (err) => {
-      reject(mapError(err, `Cannot serve HTTP on ${hostPort(options.address, options.port)}`));
-    });
-    server.listen({ host: options.address, port: options.port, exclusive: true }, () => {
-      server.removeAllListeners("error");
-      server.on("error", () => {});
-      const bound = server.address();
-      const port = typeof bound === "object" && bound !== null ? bound.port : options.port;
-      resolve({
-        local: { address: options.address, port },
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listenNodeServer(server, options, "HTTP", () => server.closeAllConnections());
 }
 
 function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResponseData> {
