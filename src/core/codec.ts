@@ -280,21 +280,21 @@ export type DecodedMessage = Omit<dnsPacket.DecodedPacket, "answers" | "authorit
 };
 export type MessageToEncode = dnsPacket.Packet;
 
-// dns-packet reads through Buffer methods; borrow the Buffer class from one of its own outputs
+// dns-packet reads through Node-style byte-array methods; borrow that class from one of its own outputs
 // so this file names no runtime global.
-type BufferLike = Uint8Array & { readUInt16BE(offset: number): number };
-type BufferClass = { from(buf: ArrayBufferLike, offset: number, length: number): BufferLike };
-let bufferClass: BufferClass | undefined;
-function asBuffer(bytes: Uint8Array): BufferLike {
-  bufferClass ??= (dnsPacket.encode({ questions: [] }) as unknown as { constructor: BufferClass })
+type NodeBytes = Uint8Array & { readUInt16BE(offset: number): number };
+type NodeBytesClass = { from(buf: ArrayBufferLike, offset: number, length: number): NodeBytes };
+let bytesClass: NodeBytesClass | undefined;
+function asNodeBytes(bytes: Uint8Array): NodeBytes {
+  bytesClass ??= (dnsPacket.encode({ questions: [] }) as unknown as { constructor: NodeBytesClass })
     .constructor;
-  return bufferClass.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytesClass.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Decodes a whole message; undefined when it does not parse. */
 export function decodeMessage(bytes: Uint8Array): DecodedMessage | undefined {
   try {
-    return dnsPacket.decode(asBuffer(bytes) as never) as unknown as DecodedMessage;
+    return dnsPacket.decode(asNodeBytes(bytes) as never) as unknown as DecodedMessage;
   } catch {
     return undefined;
   }
@@ -302,7 +302,7 @@ export function decodeMessage(bytes: Uint8Array): DecodedMessage | undefined {
 
 /**
  * Encodes a whole message with name compression. Returns a plain Uint8Array (dns-packet
- * gives a Buffer, whose `slice()` would be a view rather than a copy).
+ * gives a Node byte array, whose `slice()` would be a view rather than a copy).
  */
 export function encodeMessage(message: MessageToEncode): Uint8Array {
   const buf = dnsPacket.encode(message);
