@@ -22,6 +22,31 @@
  * console.log(records.a.get("leader.mesos.")); // [ "127.0.0.1" ]
  * ```
  *
+ * @example Serve DNS and HTTP from a config object, then stop
+ * ```ts
+ * import { defaultConfig, detectPlatform, startApp, staticDetector } from "./mod.ts";
+ *
+ * const config = {
+ *   ...defaultConfig(),
+ *   Masters: ["127.0.0.1:5050"],
+ *   Port: 8053,
+ *   HttpPort: 8123,
+ *   Listener: "127.0.0.1",
+ *   HTTPListener: "127.0.0.1",
+ *   ExternalOn: false,
+ * };
+ * const app = await startApp({
+ *   platform: await detectPlatform(),
+ *   config,
+ *   version: "embedded",
+ *   log: console,
+ *   detector: staticDetector(config),
+ *   onFatal: (message) => console.error(message),
+ * });
+ * // ... app.store.current() holds the loaded records once the master answered.
+ * await app.stop();
+ * ```
+ *
  * @module
  */
 import { exitProcess, processArgs } from "./src/adapters/process.ts";
