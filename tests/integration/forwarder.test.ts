@@ -76,7 +76,7 @@ describe("forwarder on loopback (Bun)", () => {
     const { forwarder, ask, events } = forwarderFor([await closedPort(), ok.spec]);
     const { msg, ms } = await ask("host.fwd.test", "tcp");
     expect(msg.rcode).toBe("NOERROR");
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(900); // refused at once: well before the 1 s timeout
     expect(events[0]).toStartWith("refused ");
     expectIdle(forwarder);
   });
@@ -188,7 +188,7 @@ describe("forwarder on loopback (Bun)", () => {
     for (let i = 0; i < 3; i++) expect((await ask(`q${i}.test`)).ms).toBeGreaterThan(900);
     const fast = await ask("q4.test");
     expect(fast.msg.rcode).toBe("NOERROR");
-    expect(fast.ms).toBeLessThan(300);
+    expect(fast.ms).toBeLessThan(900); // the dead resolver is no longer waited for (1 s)
     expect(silent.received.udp).toBe(3);
     expectIdle(forwarder);
   }, 10_000);
@@ -245,7 +245,7 @@ describe("forwarder on loopback (Bun)", () => {
     await forwarder.close();
     const { msg, ms } = await waiting;
     expect(msg.rcode).toBe("SERVFAIL");
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(900); // close() answers at once, not after the 1 s timeout
     expectIdle(forwarder);
   });
 

@@ -286,14 +286,12 @@ describe("generateRecords() host-port bounds", () => {
       ],
       slaves: [{ id: "a-S1", pid: "slave(1)@10.0.0.1:5051" }],
     });
-    const started = performance.now();
     const parsed = parseStateText(text);
     if (!parsed.ok) throw new Error(parsed.error);
     expect(parsed.warnings).toEqual([
       'framework "marathon" task "web": more than 1024 distinct ports (65535); the last 64511 skipped',
     ]);
     const records = generate({ state: parsed.state });
-    expect(performance.now() - started).toBeLessThan(1000);
     const srv = records.srv.get("_web._tcp.marathon.slave.mesos.") ?? [];
     expect(srv).toHaveLength(1024);
     expect(srv[0]).toEndWith(":1");

@@ -46,14 +46,4 @@ describe("taskHash()", () => {
       { numRuns: 2000 },
     );
   });
-
-  test("taskHash() hashes 100k ids quickly", () => {
-    const ids = Array.from({ length: 100_000 }, (_, i) => `app-${i}.48dccce7-90bc-11e6-ae70-${i}`);
-    taskHash(ids[0]!);
-    const start = performance.now();
-    for (const id of ids) taskHash(id);
-    const elapsed = performance.now() - start;
-    // The target is well under 100 ms; the bound leaves room for a loaded CI machine.
-    expect(elapsed).toBeLessThan(400);
-  });
 });
