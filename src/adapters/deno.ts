@@ -63,7 +63,9 @@ function serveHttp(options: HttpServeOptions): Promise<HttpServer> {
     );
     return Promise.resolve({
       local: { address: options.address, port: server.addr.port },
-      close: () => server.shutdown(),
+      // shutdown() waits for every request in flight: a client holding one open must not
+      // hold up the caller for ever (the listener itself is closed at once).
+      close: () => Promise.race([server.shutdown(), new Promise<void>((done) => setTimeout(done, 500))]),
     });
   } catch (err) {
     return Promise.reject(mapError(err, `Cannot serve HTTP on ${hostPort(options.address, options.port)}`));

@@ -195,6 +195,7 @@ function readEdns(msg: Uint8Array, questionsEnd: number): Edns | undefined | nul
   const arcount = (msg[10]! << 8) | msg[11]!;
   if (arcount === 0) return undefined;
   let offset = questionsEnd;
+  let edns: Edns | undefined;
   for (let i = 0; i < ancount + nscount + arcount; i++) {
     const nameEnd = skipName(msg, offset);
     if (nameEnd < 0 || nameEnd + 10 > msg.length) return null;
@@ -202,8 +203,10 @@ function readEdns(msg: Uint8Array, questionsEnd: number): Edns | undefined | nul
     const rdlength = (msg[nameEnd + 8]! << 8) | msg[nameEnd + 9]!;
     const end = nameEnd + 10 + rdlength;
     if (end > msg.length) return null;
-    if (type === QTYPE.OPT && i >= ancount + nscount) {
-      return {
+    if (type === QTYPE.OPT) {
+      // RFC 6891 6.1.1: one OPT, in the additional section, owned by the root; else FORMERR.
+      if (edns !== undefined || i < ancount + nscount || nameEnd !== offset + 1) return null;
+      edns = {
         udpSize: (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!,
         version: msg[nameEnd + 5]!,
         dnssecOk: (msg[nameEnd + 6]! & 0x80) !== 0,
@@ -211,7 +214,7 @@ function readEdns(msg: Uint8Array, questionsEnd: number): Edns | undefined | nul
     }
     offset = end;
   }
-  return undefined;
+  return edns;
 }
 
 /** The UDP reply size limit for a client: 512 without EDNS, else its size clamped to 512..4096. */

@@ -262,3 +262,17 @@ describe("startDnsServer() TCP sessions", () => {
     await s.server.close();
   });
 });
+
+describe("createDnsHandler() EDNS checks", () => {
+  test("answers FORMERR for two OPT records or an OPT not owned by the root (RFC 6891 6.1.1)", async () => {
+    const { handler } = setup();
+    const base = queryBytes("leader.mesos", "A", { edns: 1232 });
+    const opt = base.slice(base.length - 11);
+    const two = new Uint8Array([...base, ...opt]);
+    two[11] = 2; // ARCOUNT
+    expect(rcodeOf(await reply(handler, two))).toBe(1);
+    const named = new Uint8Array([...base.slice(0, base.length - 11), 1, 0x61, 0, ...opt.slice(1)]);
+    expect(rcodeOf(await reply(handler, named))).toBe(1);
+    expect(rcodeOf(await reply(handler, base))).toBe(0);
+  });
+});
