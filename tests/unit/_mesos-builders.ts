@@ -1,4 +1,7 @@
-/** Small builders for normalised Mesos state in generator tests. */
+/** Small builders for normalised Mesos state in generator tests, and generation helpers. */
+import { type Config, defaultConfig } from "../../src/core/config.ts";
+import type { RecordSet } from "../../src/core/record-set.ts";
+import { type GenerateInput, generateRecords } from "../../src/core/records.ts";
 import type { MesosFramework, MesosState, MesosStatus, MesosTask } from "../../src/core/state.ts";
 
 export function status(over: Partial<MesosStatus> = {}): MesosStatus {
@@ -40,4 +43,31 @@ export function state(over: Partial<MesosState> = {}): MesosState {
     slaves: [{ id: "agent-S1", pid: { host: "10.0.0.1", port: 5051 } }],
     ...over,
   };
+}
+
+/** `generateRecords` with test defaults (listener 127.0.0.1, no masters, nothing resolved). */
+export function generate(
+  over: Omit<Partial<GenerateInput>, "config"> & { config?: Partial<Config> } = {},
+): RecordSet {
+  return generateRecords({
+    state: over.state ?? state(),
+    config: { ...defaultConfig(), Listener: "127.0.0.1", ...over.config },
+    masters: over.masters ?? [],
+    resolved: over.resolved ?? new Map(),
+    localAddresses: over.localAddresses ?? [],
+  });
+}
+
+/** Every record as `name TYPE value`, sorted. */
+export function dump(records: RecordSet, filter: (name: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  for (const [type, map] of [
+    ["A", records.a],
+    ["AAAA", records.aaaa],
+    ["SRV", records.srv],
+  ] as const) {
+    for (const [name, values] of map)
+      if (filter(name)) for (const value of values) out.push(`${name} ${type} ${value}`);
+  }
+  return out.sort();
 }

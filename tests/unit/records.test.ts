@@ -1,34 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type Config, defaultConfig } from "../../src/core/config.ts";
-import type { RecordSet } from "../../src/core/record-set.ts";
-import { type GenerateInput, generateRecords } from "../../src/core/records.ts";
-import { framework, state } from "./_mesos-builders.ts";
-
-function generate(
-  over: Omit<Partial<GenerateInput>, "config"> & { config?: Partial<Config> } = {},
-): RecordSet {
-  return generateRecords({
-    state: over.state ?? state(),
-    config: { ...defaultConfig(), Listener: "127.0.0.1", ...over.config },
-    masters: over.masters ?? [],
-    resolved: over.resolved ?? new Map(),
-    localAddresses: over.localAddresses ?? [],
-  });
-}
-
-/** Every record as `name TYPE value`, sorted. */
-function dump(records: RecordSet, filter: (name: string) => boolean = () => true): string[] {
-  const out: string[] = [];
-  for (const [type, map] of [
-    ["A", records.a],
-    ["AAAA", records.aaaa],
-    ["SRV", records.srv],
-  ] as const) {
-    for (const [name, values] of map)
-      if (filter(name)) for (const value of values) out.push(`${name} ${type} ${value}`);
-  }
-  return out.sort();
-}
+import { dump, framework, generate, state } from "./_mesos-builders.ts";
 
 describe("generateRecords() leader and master records (SPEC 5.7 vectors)", () => {
   const masterNames = (name: string) => /^(leader|master\d*|_leader\._(tcp|udp))\.foo\.com\.$/.test(name);
