@@ -112,3 +112,25 @@ export function parseSections(msg: Uint8Array) {
   }
   return { flags: u16(2), answer: sections[0]!, authority: sections[1]!, additional: sections[2]! };
 }
+
+/** `m` with an OPT record (UDP size 1232, DO as given) carrying `options` appended to its additional section. */
+export function withOpt(
+  m: Uint8Array,
+  options: { code: number; data: number[] }[],
+  dnssecOk = false,
+): Uint8Array {
+  const rdata = options.flatMap((o) => [
+    o.code >> 8,
+    o.code & 0xff,
+    o.data.length >> 8,
+    o.data.length & 0xff,
+    ...o.data,
+  ]);
+  const flags = dnssecOk ? 0x80 : 0;
+  const opt = [0, 0, 41, 0x04, 0xd0, 0, 0, flags, 0, rdata.length >> 8, rdata.length & 0xff, ...rdata];
+  const out = new Uint8Array(m.length + opt.length);
+  out.set(m);
+  out.set(opt, m.length);
+  out[11] = out[11]! + 1;
+  return out;
+}

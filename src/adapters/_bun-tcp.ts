@@ -19,11 +19,7 @@ import {
 } from "../core/platform.ts";
 import { hostPort, unmapAddress } from "./_address.ts";
 import { mapError } from "./_map-error.ts";
-
-/** Bytes a connection may hold unsent; a write beyond them drops the connection. */
-export const MAX_QUEUED_BYTES = 1024 * 1024;
-/** How long `close()` waits for unsent bytes to leave before terminating the socket. */
-export const CLOSE_DEADLINE_MS = 1000;
+import { CLOSE_DEADLINE_MS, MAX_QUEUED_BYTES } from "./_tcp-limits.ts";
 
 /** Per-socket state, kept in Bun's `socket.data`. */
 interface Slot {

@@ -22,11 +22,7 @@ import {
 import { hostPort, unmapAddress } from "./_address.ts";
 import { mapError } from "./_map-error.ts";
 import { listenNodeServer } from "./_node-listen.ts";
-
-/** Bytes a connection may hold unsent; a write beyond them destroys the socket. */
-export const MAX_QUEUED_BYTES = 1024 * 1024;
-/** How long `close()` waits for unsent bytes to leave before destroying the socket. */
-export const CLOSE_DEADLINE_MS = 1000;
+import { CLOSE_DEADLINE_MS, MAX_QUEUED_BYTES } from "./_tcp-limits.ts";
 
 /** Wraps a connected socket; `handlers` may be provided after wrapping (accepting side). */
 function wrap(socket: Socket): { conn: TcpConnection; attach(handlers: TcpHandlers): void } {

@@ -4,6 +4,7 @@ import type { MessageToEncode, ParsedQuery } from "../../src/core/codec.ts";
 import { decodeMessage, encodeMessage, get16, parseQuery } from "../../src/core/codec.ts";
 import { cacheTtl, createForwardCache } from "../../src/core/forward-cache.ts";
 import { query } from "../_fake-resolver.ts";
+import { withOpt } from "../_wire-text.ts";
 
 const SOA = { mname: "ns.test", rname: "host.test", serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 50 };
 
@@ -161,22 +162,6 @@ describe("createForwardCache()", () => {
   });
 });
 
-/** `m` with an OPT record (UDP size 1232, DO set) carrying `options` appended to its additional section. */
-function withOpt(m: Uint8Array, options: { code: number; data: number[] }[]): Uint8Array {
-  const rdata = options.flatMap((o) => [
-    o.code >> 8,
-    o.code & 0xff,
-    o.data.length >> 8,
-    o.data.length & 0xff,
-    ...o.data,
-  ]);
-  const opt = [0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, rdata.length >> 8, rdata.length & 0xff, ...rdata];
-  const out = new Uint8Array(m.length + opt.length);
-  out.set(m);
-  out.set(opt, m.length);
-  out[11] = out[11]! + 1;
-  return out;
-}
 const cookie = (seed: number) => ({
   code: 10,
   data: Array.from({ length: 24 }, (_, i) => (seed + i) & 0xff),
@@ -227,10 +212,10 @@ describe("createForwardCache() safety", () => {
 
   test("get() never replays the first client's COOKIE: the stored OPT keeps its size and flags, no options", () => {
     const { cache } = setup();
-    const first = withOpt(query("a.test", "A"), [cookie(1)]);
-    const second = withOpt(query("a.test", "A", { id: 99 }), [cookie(100)]);
+    const first = withOpt(query("a.test", "A"), [cookie(1)], true);
+    const second = withOpt(query("a.test", "A", { id: 99 }), [cookie(100)], true);
     expect(cache.key(parsed(first), first)).toBe(cache.key(parsed(second), second)!);
-    const upstream = withOpt(msg({ answers: [a(60)] }), [cookie(1)]);
+    const upstream = withOpt(msg({ answers: [a(60)] }), [cookie(1)], true);
     expect(storeFor(cache, first, upstream)).toBe(true);
     const hit = hitFor(cache, second)!;
     // The walked layout handed out matches the bytes, and the bytes decode.
@@ -252,9 +237,9 @@ describe("createForwardCache() safety", () => {
 
   test("key() refuses a query carrying an EDNS Client Subnet option", () => {
     const { cache } = setup();
-    const ecs = withOpt(query("a.test", "A"), [{ code: 8, data: [0, 1, 24, 0, 10, 1, 2] }]);
+    const ecs = withOpt(query("a.test", "A"), [{ code: 8, data: [0, 1, 24, 0, 10, 1, 2] }], true);
     expect(cache.key(parsed(ecs), ecs)).toBeUndefined();
-    const other = withOpt(query("a.test", "A"), [cookie(3)]);
+    const other = withOpt(query("a.test", "A"), [cookie(3)], true);
     expect(cache.key(parsed(other), other)).toBeDefined();
   });
 

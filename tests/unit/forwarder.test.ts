@@ -8,6 +8,7 @@ import type { ForwardObserver } from "../../src/core/forwarder.ts";
 import { createForwarder } from "../../src/core/forwarder.ts";
 import type { Answerer } from "../_fake-resolver.ts";
 import { compressedAReply, query, reply, startFakeResolver } from "../_fake-resolver.ts";
+import { withOpt } from "../_wire-text.ts";
 
 const SOA = { mname: "ns.test", rname: "host.test", serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 30 };
 const a = (name: string, ttl: number, data: string) => ({ name, type: "A" as const, ttl, data });
@@ -40,23 +41,6 @@ async function setup(answer: Answerer, config: Partial<Config> = {}, zoneAnswer?
     return { bytes: out, msg: decodeMessage(out)! };
   };
   return { platform, resolver, zone, forwarder, ask, events, advance: (s: number) => (t += s * 1000) };
-}
-
-/** `m` with an OPT record (UDP size 1232) carrying `options` appended to its additional section. */
-function withOpt(m: Uint8Array, options: { code: number; data: number[] }[]): Uint8Array {
-  const rdata = options.flatMap((o) => [
-    o.code >> 8,
-    o.code & 0xff,
-    o.data.length >> 8,
-    o.data.length & 0xff,
-    ...o.data,
-  ]);
-  const opt = [0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, rdata.length >> 8, rdata.length & 0xff, ...rdata];
-  const out = new Uint8Array(m.length + opt.length);
-  out.set(m);
-  out.set(opt, m.length);
-  out[11] = out[11]! + 1;
-  return out;
 }
 
 const hostA: Answerer = (q) => reply(q, { aa: true, answers: [a(q.questions![0]!.name, 300, "10.8.8.8")] });
