@@ -55,15 +55,16 @@ import { main } from "./src/main.ts";
 export { detectPlatform } from "./src/adapters/select.ts";
 export type { App, AppOptions, Logger } from "./src/core/app.ts";
 export { startApp } from "./src/core/app.ts";
-export type { Config } from "./src/core/config.ts";
-export { defaultConfig } from "./src/core/config.ts";
-export { loadConfig } from "./src/core/config-load.ts";
-export { staticDetector } from "./src/core/master-detector.ts";
+export type { Config } from "./src/core/config/config.ts";
+export { defaultConfig } from "./src/core/config/config.ts";
+export { loadConfig } from "./src/core/config/config-load.ts";
+export { staticDetector } from "./src/core/mesos/master-detector.ts";
+export { parseState, parseStateText } from "./src/core/mesos/state.ts";
+export type { MesosState } from "./src/core/mesos/state-model.ts";
 export type { Platform } from "./src/core/platform.ts";
-export type { RecordSet } from "./src/core/record-set.ts";
-export { generateRecords } from "./src/core/records.ts";
-export { parseState, parseStateText } from "./src/core/state.ts";
-export { zoneText } from "./src/core/zone-text.ts";
+export type { RecordSet } from "./src/core/records/record-set.ts";
+export { generateRecords } from "./src/core/records/records.ts";
+export { zoneText } from "./src/core/records/zone-text.ts";
 export { main } from "./src/main.ts";
 
 if ((import.meta as { main?: boolean }).main) {

@@ -8,8 +8,8 @@
 
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import { normalizeArgs } from "./cli-args.ts";
-import { type Config, defaultConfig } from "./core/config.ts";
-import { loadConfig } from "./core/config-load.ts";
+import { type Config, defaultConfig } from "./core/config/config.ts";
+import { loadConfig } from "./core/config/config-load.ts";
 import type { Platform } from "./core/platform.ts";
 
 /** What the CLI needs from its host: a runtime, output lines and the actions it dispatches to. */

@@ -1,8 +1,8 @@
 /** A tiny DNS client for tests: one query over UDP or TCP on loopback, decoded with dns-packet. */
 import { createSocket } from "node:dgram";
 import { connect, createServer } from "node:net";
-import { type DecodedMessage, decodeMessage, encodeMessage } from "../src/core/codec.ts";
-import { FrameReader, frameMessage } from "../src/core/tcp-framing.ts";
+import { type DecodedMessage, decodeMessage, encodeMessage } from "../src/core/dns/codec.ts";
+import { FrameReader, frameMessage } from "../src/core/dns/tcp-framing.ts";
 
 export function queryBytes(
   name: string,

@@ -2,10 +2,10 @@
  * Small fake DNS resolvers for forwarder tests: a UDP socket and a TCP listener on the same
  * port, built on any Platform (memory or a real runtime), answering through a callback.
  */
-import type { DecodedMessage, MessageToEncode } from "../src/core/codec.ts";
-import { decodeMessage, encodeMessage } from "../src/core/codec.ts";
+import type { DecodedMessage, MessageToEncode } from "../src/core/dns/codec.ts";
+import { decodeMessage, encodeMessage } from "../src/core/dns/codec.ts";
+import { FrameReader, frameMessage } from "../src/core/dns/tcp-framing.ts";
 import type { Platform, TcpServer, UdpSocket } from "../src/core/platform.ts";
-import { FrameReader, frameMessage } from "../src/core/tcp-framing.ts";
 
 export type Transport = "udp" | "tcp";
 

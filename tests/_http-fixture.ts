@@ -10,9 +10,9 @@
 import { test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Config, defaultConfig } from "../src/core/config.ts";
-import type { Enumeration, RecordSet, RecordType } from "../src/core/record-set.ts";
-import { RecordSetBuilder } from "../src/core/record-set.ts";
+import { type Config, defaultConfig } from "../src/core/config/config.ts";
+import type { Enumeration, RecordSet, RecordType } from "../src/core/records/record-set.ts";
+import { RecordSetBuilder } from "../src/core/records/record-set.ts";
 
 export const SHARED_DIR = fileURLToPath(new URL("../../shared/", import.meta.url));
 

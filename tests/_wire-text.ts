@@ -2,7 +2,7 @@
  * A small DNS wire reader that writes names and RDATA the way shared/tools/dns-diff.py does
  * (its presentation rules, escapes included), for tests/_conformance.ts.
  */
-import { formatIpv6 } from "../src/core/ip.ts";
+import { formatIpv6 } from "../src/core/net/ip.ts";
 
 function labelText(raw: Uint8Array): string {
   let out = "";

@@ -16,12 +16,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bunPlatform } from "../../src/adapters/bun.ts";
-import { defaultConfig } from "../../src/core/config.ts";
-import { createDnsHandler } from "../../src/core/dns-handler.ts";
-import { startDnsServer } from "../../src/core/dns-server.ts";
-import { createForwarder } from "../../src/core/forwarder.ts";
-import { createMesosResolver } from "../../src/core/mesos-resolver.ts";
-import { SnapshotStore } from "../../src/core/snapshot.ts";
+import { defaultConfig } from "../../src/core/config/config.ts";
+import { createDnsHandler } from "../../src/core/dns/dns-handler.ts";
+import { startDnsServer } from "../../src/core/dns/dns-server.ts";
+import { createForwarder } from "../../src/core/forward/forwarder.ts";
+import { createMesosResolver } from "../../src/core/records/mesos-resolver.ts";
+import { SnapshotStore } from "../../src/core/records/snapshot.ts";
 import { startDnsmasq } from "../../tests/_dnsmasq.ts";
 
 const { positionals, values } = parseArgs({

@@ -14,9 +14,9 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { defaultConfig } from "../../src/core/config.ts";
-import { generateRecords } from "../../src/core/records.ts";
-import { parseState } from "../../src/core/state.ts";
+import { defaultConfig } from "../../src/core/config/config.ts";
+import { parseState } from "../../src/core/mesos/state.ts";
+import { generateRecords } from "../../src/core/records/records.ts";
 
 const AGENTS = 50;
 const FRAMEWORKS = ["marathon", "chronos", "spark-dispatcher", "jenkins"];

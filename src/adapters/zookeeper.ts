@@ -1,7 +1,7 @@
 /**
  * {@link ZkClient} over the npm package `node-zookeeper-client` (pure JavaScript over
  * `node:net`; works under Node, Bun and Deno). Translation only: the detection policy
- * lives in `src/core/zk-detector.ts`.
+ * lives in `src/core/mesos/zk-detector.ts`.
  *
  * @module
  */
@@ -14,7 +14,7 @@ import {
   ZkError,
   type ZkErrorCode,
   type ZkSessionEvent,
-} from "../core/zk-client.ts";
+} from "../core/mesos/zk-client.ts";
 
 /** How long a connection may go without a session before it is dropped and retried. */
 const HANDSHAKE_WATCHDOG_MS = 3000;

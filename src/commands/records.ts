@@ -6,11 +6,11 @@
  * @module
  */
 
-import type { Config } from "../core/config.ts";
+import type { Config } from "../core/config/config.ts";
+import { hostnamesToResolve, parseStateText } from "../core/mesos/state.ts";
 import type { Platform } from "../core/platform.ts";
-import { generateRecords } from "../core/records.ts";
-import { hostnamesToResolve, parseStateText } from "../core/state.ts";
-import { axfrJson, zoneText } from "../core/zone-text.ts";
+import { generateRecords } from "../core/records/records.ts";
+import { axfrJson, zoneText } from "../core/records/zone-text.ts";
 
 export interface RecordsCommandOptions {
   /** Path of a Mesos master state document (`/master/state` output). */

@@ -6,12 +6,12 @@
  */
 import { createZkClient } from "../adapters/zookeeper.ts";
 import { type App, type Logger, startApp } from "../core/app.ts";
-import type { Config } from "../core/config.ts";
-import { configView } from "../core/config-view.ts";
-import { type MasterDetector, staticDetector } from "../core/master-detector.ts";
+import type { Config } from "../core/config/config.ts";
+import { parseZkUrl } from "../core/config/zk-url.ts";
+import { configView } from "../core/http/config-view.ts";
+import { type MasterDetector, staticDetector } from "../core/mesos/master-detector.ts";
+import { zkDetector } from "../core/mesos/zk-detector.ts";
 import type { Platform } from "../core/platform.ts";
-import { zkDetector } from "../core/zk-detector.ts";
-import { parseZkUrl } from "../core/zk-url.ts";
 
 export interface ServeDeps {
   readonly platform: Platform;

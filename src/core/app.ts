@@ -8,19 +8,19 @@
  * @module
  */
 
-import { createAppMetrics } from "./app-metrics.ts";
-import { qtypeName, RCODE_NAMES } from "./codec.ts";
-import type { Config } from "./config.ts";
-import { createDnsHandler } from "./dns-handler.ts";
-import { type DnsServer, startDnsServer } from "./dns-server.ts";
-import { createForwarder } from "./forwarder.ts";
-import { createHttpApi } from "./http-api.ts";
-import type { MasterDetector } from "./master-detector.ts";
-import { createMesosResolver } from "./mesos-resolver.ts";
-import { MetricsRegistry } from "./metrics.ts";
+import type { Config } from "./config/config.ts";
+import { qtypeName, RCODE_NAMES } from "./dns/codec.ts";
+import { createDnsHandler } from "./dns/dns-handler.ts";
+import { type DnsServer, startDnsServer } from "./dns/dns-server.ts";
+import { createForwarder } from "./forward/forwarder.ts";
+import { createHttpApi } from "./http/http-api.ts";
+import type { MasterDetector } from "./mesos/master-detector.ts";
+import { createAppMetrics } from "./metrics/app-metrics.ts";
+import { MetricsRegistry } from "./metrics/metrics.ts";
 import type { HttpServer, Platform } from "./platform.ts";
-import { Refresher } from "./refresher.ts";
-import { SnapshotStore } from "./snapshot.ts";
+import { createMesosResolver } from "./records/mesos-resolver.ts";
+import { SnapshotStore } from "./records/snapshot.ts";
+import { Refresher } from "./refresh/refresher.ts";
 
 /** Where the app's log lines go; the CLI backs it with consola. */
 export interface Logger {

@@ -6,10 +6,10 @@
  */
 import { expect } from "bun:test";
 import { bunPlatform } from "../../src/adapters/bun.ts";
-import { type Config, defaultConfig } from "../../src/core/config.ts";
-import { type MasterDetector, staticDetector } from "../../src/core/master-detector.ts";
-import { Refresher } from "../../src/core/refresher.ts";
-import { type Snapshot, SnapshotStore } from "../../src/core/snapshot.ts";
+import { type Config, defaultConfig } from "../../src/core/config/config.ts";
+import { type MasterDetector, staticDetector } from "../../src/core/mesos/master-detector.ts";
+import { type Snapshot, SnapshotStore } from "../../src/core/records/snapshot.ts";
+import { Refresher } from "../../src/core/refresh/refresher.ts";
 
 /** A small state: one agent, one framework with one running task. */
 export const STATE = {

@@ -6,9 +6,9 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultConfig } from "../../src/core/config.ts";
-import { parseConfigText } from "../../src/core/config-parse.ts";
-import { validateConfig } from "../../src/core/config-validate.ts";
+import { defaultConfig } from "../../src/core/config/config.ts";
+import { parseConfigText } from "../../src/core/config/config-parse.ts";
+import { validateConfig } from "../../src/core/config/config-validate.ts";
 import { ROOT } from "../_server-process.ts";
 
 describe("deployment material", () => {

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { bunPlatform } from "../../src/adapters/bun.ts";
-import type { ParsedQuery } from "../../src/core/codec.ts";
-import { parseQuery } from "../../src/core/codec.ts";
-import { defaultConfig } from "../../src/core/config.ts";
-import type { ForwarderWithStats } from "../../src/core/forwarder.ts";
-import { createForwarder } from "../../src/core/forwarder.ts";
+import { defaultConfig } from "../../src/core/config/config.ts";
+import type { ParsedQuery } from "../../src/core/dns/codec.ts";
+import { parseQuery } from "../../src/core/dns/codec.ts";
+import type { ForwarderWithStats } from "../../src/core/forward/forwarder.ts";
+import { createForwarder } from "../../src/core/forward/forwarder.ts";
 import type { Row } from "../_conformance.ts";
 import { compareRow, describeReply, encodeRowQuery, loadRows, rowQuery } from "../_conformance.ts";
 import { DNSMASQ, type Dnsmasq, startDnsmasq } from "../_dnsmasq.ts";

@@ -5,14 +5,14 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { bunPlatform } from "../../src/adapters/bun.ts";
-import type { ParsedQuery } from "../../src/core/codec.ts";
-import { decodeMessage, parseQuery } from "../../src/core/codec.ts";
-import type { Config } from "../../src/core/config.ts";
-import { defaultConfig } from "../../src/core/config.ts";
-import type { ForwarderWithStats } from "../../src/core/forwarder.ts";
-import { createForwarder } from "../../src/core/forwarder.ts";
+import type { Config } from "../../src/core/config/config.ts";
+import { defaultConfig } from "../../src/core/config/config.ts";
+import type { ParsedQuery } from "../../src/core/dns/codec.ts";
+import { decodeMessage, parseQuery } from "../../src/core/dns/codec.ts";
+import { FrameReader, frameMessage } from "../../src/core/dns/tcp-framing.ts";
+import type { ForwarderWithStats } from "../../src/core/forward/forwarder.ts";
+import { createForwarder } from "../../src/core/forward/forwarder.ts";
 import type { UdpSocket } from "../../src/core/platform.ts";
-import { FrameReader, frameMessage } from "../../src/core/tcp-framing.ts";
 import type { Answerer, FakeResolver } from "../_fake-resolver.ts";
 import { query, reply, startFakeResolver } from "../_fake-resolver.ts";
 

@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { type FakeMaster, startFakeMaster } from "../../scripts/fake-master.ts";
-import { decodeMessage } from "../../src/core/codec.ts";
-import { frameMessage } from "../../src/core/tcp-framing.ts";
+import { decodeMessage } from "../../src/core/dns/codec.ts";
+import { frameMessage } from "../../src/core/dns/tcp-framing.ts";
 import { freePort, queryBytes, tcpExchange, udpExchange, waitForDns } from "../_dns-client.ts";
 import { ROOT, type ServerProcess, startServer } from "../_server-process.ts";
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { compileExecutable, verifyExecutable } from "../../scripts/build.ts";
 import { buildNodeBundle } from "../../scripts/build-node.ts";
 import { type FakeMaster, startFakeMaster } from "../../scripts/fake-master.ts";
-import { type DecodedMessage, decodeMessage } from "../../src/core/codec.ts";
+import { type DecodedMessage, decodeMessage } from "../../src/core/dns/codec.ts";
 import { VERSION as SOURCE_VERSION } from "../../src/version.ts";
 import { ask, freePort, queryBytes, tcpExchange, waitForDns } from "../_dns-client.ts";
 import { DNSMASQ, type Dnsmasq, startDnsmasq } from "../_dnsmasq.ts";

@@ -12,7 +12,7 @@ import {
   startFakeIam,
   startFakeMaster,
 } from "../../scripts/fake-master.ts";
-import type { Config } from "../../src/core/config.ts";
+import type { Config } from "../../src/core/config/config.ts";
 import {
   eventually,
   type Harness,

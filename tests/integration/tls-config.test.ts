@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bunPlatform } from "../../src/adapters/bun.ts";
-import { loadConfig } from "../../src/core/config-load.ts";
+import { loadConfig } from "../../src/core/config/config-load.ts";
 import { requireOrSkip } from "../_server-process.ts";
 import { opensslMissing } from "./_test-ca.ts";
 

@@ -11,8 +11,8 @@ import {
   startFakeCluster,
 } from "../../scripts/fake-master.ts";
 import { createZkClient } from "../../src/adapters/zookeeper.ts";
-import type { ZkClient } from "../../src/core/zk-client.ts";
-import { zkDetector } from "../../src/core/zk-detector.ts";
+import type { ZkClient } from "../../src/core/mesos/zk-client.ts";
+import { zkDetector } from "../../src/core/mesos/zk-detector.ts";
 import { eventually, leaderPort, STATE, startRefresher } from "./_refresher-harness.ts";
 import { startZooKeeper, type ZooKeeperServer, zookeeperMissing } from "./_zookeeper.ts";
 

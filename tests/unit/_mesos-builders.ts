@@ -1,8 +1,8 @@
 /** Small builders for normalised Mesos state in generator tests, and generation helpers. */
-import { type Config, defaultConfig } from "../../src/core/config.ts";
-import type { RecordSet } from "../../src/core/record-set.ts";
-import { type GenerateInput, generateRecords } from "../../src/core/records.ts";
-import type { MesosFramework, MesosState, MesosStatus, MesosTask } from "../../src/core/state.ts";
+import { type Config, defaultConfig } from "../../src/core/config/config.ts";
+import type { MesosFramework, MesosState, MesosStatus, MesosTask } from "../../src/core/mesos/state-model.ts";
+import type { RecordSet } from "../../src/core/records/record-set.ts";
+import { type GenerateInput, generateRecords } from "../../src/core/records/records.ts";
 
 export function status(over: Partial<MesosStatus> = {}): MesosStatus {
   return { state: "TASK_RUNNING", timestamp: 0, labels: [], networkIps: [], ...over };

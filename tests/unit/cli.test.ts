@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type CliDeps, runCli } from "../../src/cli.ts";
-import type { Config } from "../../src/core/config.ts";
+import type { Config } from "../../src/core/config/config.ts";
 import { NetError, type Platform } from "../../src/core/platform.ts";
 
 /** Files served from a map; everything network-related fails loudly. */

@@ -1,0 +1,76 @@
+/**
+ * The `/v1/config` document (SPEC 8.2): upstream's settings only, in upstream's key order.
+ *
+ * @module
+ */
+
+import type { Config, UpstreamConfig } from "../config/config.ts";
+import { MASKED_SECRET, redactZk } from "../config/zk-url.ts";
+
+/** Shown instead of a non-empty Basic-auth secret (upstream shows it in clear, SPEC 10 #20). */
+export { MASKED_SECRET };
+
+/** Keys of `/v1/config`, in the order upstream's struct marshals them. */
+const VIEW_KEYS: ReadonlyArray<keyof UpstreamConfig> = [
+  "RefreshSeconds",
+  "Port",
+  "Timeout",
+  "StateTimeoutSeconds",
+  "ZkDetectionTimeout",
+  "HttpPort",
+  "TTL",
+  "SRVRecordDefaultWeight",
+  "SOASerial",
+  "SOARefresh",
+  "SOARetry",
+  "SOAExpire",
+  "SOAMinttl",
+  "SOAMname",
+  "SOARname",
+  "Masters",
+  "ZoneResolvers",
+  "Resolvers",
+  "IPSources",
+  "Zk",
+  "Domain",
+  "File",
+  "Listener",
+  "HTTPListener",
+  "RecurseOn",
+  "DnsOn",
+  "HttpOn",
+  "ExternalOn",
+  "EnforceRFC952",
+  "SetTruncateBit",
+  "EnumerationOn",
+  "MesosHTTPSOn",
+  "CACertFile",
+  "CertFile",
+  "KeyFile",
+  "MesosCredentials",
+  "IAMConfigFile",
+  "MesosAuthentication",
+];
+
+/**
+ * The object `/v1/config` serialises. Lists and maps are copies; `ZoneResolvers` keys are sorted
+ * as Go marshals maps; an unset list is `null`. The Basic-auth secret and the password in `Zk`
+ * are masked (upstream showed both in clear, SPEC 10 #20).
+ */
+export function configView(config: Config): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const key of VIEW_KEYS) {
+    const value = config[key];
+    view[key] = Array.isArray(value) ? [...value] : value;
+  }
+  // No prototype: a zone named `__proto__` must stay a key.
+  const zones = Object.create(null) as Record<string, string[]>;
+  for (const zone of Object.keys(config.ZoneResolvers).sort()) zones[zone] = [...config.ZoneResolvers[zone]!];
+  view["ZoneResolvers"] = zones;
+  view["Zk"] = redactZk(config.Zk);
+  view["MesosCredentials"] = {
+    Principal: config.MesosCredentials.Principal,
+    Secret: config.MesosCredentials.Secret === "" ? "" : MASKED_SECRET,
+  };
+  return view;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, test } from "bun:test";
+import { findJsonSyntaxError } from "../../../src/core/config/_json-syntax-error.ts";
+
+describe("findJsonSyntaxError()", () => {
+  test("findJsonSyntaxError() finds nothing in valid JSON", () => {
+    for (const text of [
+      "{}",
+      " [ ] ",
+      '{"a": [1, -0.5e+3, 2E7, true, false, null, "x\\u00e9\\n\\"", {}], "b": {"c": []}}',
+      "0",
+      '"\u00e9"',
+    ]) {
+      expect(findJsonSyntaxError(text)).toBeUndefined();
+      expect(() => JSON.parse(text)).not.toThrow();
+    }
+  });
+  test("findJsonSyntaxError() agrees with JSON.parse on what is invalid", () => {
+    for (const text of [
+      "{,}",
+      "[1,]",
+      '{"a" 1}',
+      '{"a":}',
+      "-",
+      "1.",
+      "1e",
+      "nul",
+      '"\\u12"',
+      "[1 2]",
+      "{'a': 1}",
+    ]) {
+      expect(() => JSON.parse(text)).toThrow();
+      expect(findJsonSyntaxError(text)).toBeDefined();
+    }
+  });
+  test("findJsonSyntaxError() counts columns in characters, not UTF-16 units", () => {
+    expect(findJsonSyntaxError('{"😀": 1 2}')).toEqual({ line: 1, column: 9, problem: 'unexpected "2"' });
+  });
+  test("findJsonSyntaxError() handles deep nesting without recursion", () => {
+    const deep = `${"[".repeat(100000)}${"]".repeat(99999)}}`;
+    expect(findJsonSyntaxError(deep)).toEqual({ line: 1, column: 200000, problem: 'unexpected "}"' });
+  });
+});
