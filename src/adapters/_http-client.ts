@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { type HttpRequestOptions, type HttpResponseData, NetError } from "../core/platform.ts";
+import {
+  type HttpRequestOptions,
+  type HttpResponseData,
+  type HttpStreamOptions,
+  type HttpStreamResponse,
+  NetError,
+} from "../core/platform.ts";
 import { mapError } from "./_map-error.ts";
 
 /** One HTTP exchange as an adapter performs it. */
@@ -37,62 +43,168 @@ export async function requestWithRedirects(
   options: HttpRequestOptions,
   send: Send,
 ): Promise<HttpResponseData> {
+  const exchange = startExchange(url, options.timeoutMs);
+  const { signal } = exchange.controller;
+  try {
+    const { res, current } = await followRedirects(url, options, send, exchange);
+    try {
+      const data = await readLimited(res.body, options.maxBytes, signal);
+      return { status: res.status, url: current.href, headers: res.headers, body: data };
+    } catch (err) {
+      if (err instanceof NetError && err.code === "TOO_LARGE") {
+        throw new NetError("TOO_LARGE", `Response from "${current.href}" exceeds ${options.maxBytes} bytes`);
+      }
+      throw err;
+    }
+  } catch (err) {
+    throw exchange.failure(err);
+  } finally {
+    exchange.done();
+  }
+}
+
+/**
+ * Like {@link requestWithRedirects}, but the deadline covers only the response headers and the
+ * body is handed over as it arrives. `onEnd` runs once when the body ends, fails or is
+ * cancelled (Deno closes its per-request HTTP client there).
+ */
+export async function streamWithRedirects(
+  url: string,
+  options: HttpStreamOptions,
+  send: Send,
+  onEnd: () => void = () => {},
+): Promise<HttpStreamResponse> {
+  const exchange = startExchange(url, options.timeoutMs);
+  const { controller } = exchange;
+  let res: SentResponse;
+  let current: URL;
+  try {
+    ({ res, current } = await followRedirects(url, options, send, exchange));
+  } catch (err) {
+    onEnd();
+    throw exchange.failure(err);
+  } finally {
+    exchange.done();
+  }
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  let cancelled = false;
+  const href = current.href;
+  const source = res.body;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (source === null) return end();
+    const it = source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const step = await abortable(it.next(), controller.signal);
+        if (step.done) return;
+        yield step.value;
+      }
+    } catch (err) {
+      if (cancelled) throw new NetError("CLOSED", `Stream from "${href}" was cancelled`);
+      throw mapError(err, `Stream from "${href}" failed`);
+    } finally {
+      void it.return?.()?.catch(() => {});
+      end();
+    }
+  }
+  return {
+    status: res.status,
+    url: href,
+    headers: res.headers,
+    body: chunks(),
+    cancel() {
+      if (cancelled) return;
+      cancelled = true;
+      controller.abort(new NetError("CLOSED", "cancelled"));
+      if (source === null) end();
+    },
+  };
+}
+
+interface Exchange {
+  readonly controller: AbortController;
+  /** The URL being asked now (after redirects), for messages. */
+  current: string;
+  /** The error to throw for `err`, naming the URL and a timeout as such. */
+  failure(err: unknown): NetError;
+  /** Clears the deadline. */
+  done(): void;
+}
+
+function startExchange(url: string, timeoutMs: number): Exchange {
   const controller = new AbortController();
-  const signal = controller.signal;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new NetError("TIMED_OUT", "timed out"));
-  }, options.timeoutMs);
+  }, timeoutMs);
+  return {
+    controller,
+    current: url,
+    failure(err) {
+      if (timedOut) {
+        return new NetError("TIMED_OUT", `Request to "${url}" timed out after ${timeoutMs} ms`, {
+          cause: err,
+        });
+      }
+      return mapError(err, `Request to "${this.current}" failed`);
+    },
+    done: () => clearTimeout(timer),
+  };
+}
+
+/** Sends the request and follows redirects; returns the final response with its URL. */
+async function followRedirects(
+  url: string,
+  options: {
+    readonly method: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body?: string;
+    readonly maxRedirects: number;
+  },
+  send: Send,
+  exchange: Exchange,
+): Promise<{ res: SentResponse; current: URL }> {
+  const signal = exchange.controller.signal;
   let current: URL;
   try {
     current = new URL(url);
   } catch (err) {
-    clearTimeout(timer);
     throw new NetError("OTHER", `Cannot request "${url}": invalid URL`, { cause: err });
   }
+  exchange.current = current.href;
   let method: string = options.method;
   let body = options.body;
   let headers: Record<string, string> = { ...options.headers };
-  try {
-    for (let redirects = 0; ; redirects++) {
-      const res = await abortable(send({ url: current, method, headers, body, signal }), signal);
-      const location = res.headers.get("location");
-      if (REDIRECTS.has(res.status) && location !== null && redirects < options.maxRedirects) {
-        await discard(res.body);
-        const next = new URL(location, current);
-        // Bun's fetch would read a `file:` URL from disk: a master could hand us local files.
-        if (next.protocol !== "http:" && next.protocol !== "https:") {
-          throw new NetError(
-            "OTHER",
-            `Refusing redirect from "${current.href}" to "${location}": only http and https are followed`,
-          );
-        }
-        if (res.status <= 303) {
-          // 301/302/303 turn a POST into a body-less GET; 307/308 repeat the request as it was.
-          if (method !== "GET") headers = withoutBodyHeaders(headers);
-          method = "GET";
-          body = undefined;
-        }
-        if (next.host !== current.host) headers = without(headers, SENSITIVE);
-        current = next;
-        continue;
-      }
-      const data = await readLimited(res.body, options.maxBytes, signal);
-      return { status: res.status, url: current.href, headers: res.headers, body: data };
+  for (let redirects = 0; ; redirects++) {
+    const res = await abortable(send({ url: current, method, headers, body, signal }), signal);
+    const location = res.headers.get("location");
+    if (!(REDIRECTS.has(res.status) && location !== null && redirects < options.maxRedirects)) {
+      return { res, current };
     }
-  } catch (err) {
-    if (timedOut) {
-      throw new NetError("TIMED_OUT", `Request to "${url}" timed out after ${options.timeoutMs} ms`, {
-        cause: err,
-      });
+    await discard(res.body);
+    const next = new URL(location, current);
+    // Bun's fetch would read a `file:` URL from disk: a master could hand us local files.
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      throw new NetError(
+        "OTHER",
+        `Refusing redirect from "${current.href}" to "${location}": only http and https are followed`,
+      );
     }
-    if (err instanceof NetError && err.code === "TOO_LARGE") {
-      throw new NetError("TOO_LARGE", `Response from "${current.href}" exceeds ${options.maxBytes} bytes`);
+    if (res.status <= 303) {
+      // 301/302/303 turn a POST into a body-less GET; 307/308 repeat the request as it was.
+      if (method !== "GET") headers = withoutBodyHeaders(headers);
+      method = "GET";
+      body = undefined;
     }
-    throw mapError(err, `Request to "${current.href}" failed`);
-  } finally {
-    clearTimeout(timer);
+    if (next.host !== current.host) headers = without(headers, SENSITIVE);
+    current = next;
+    exchange.current = next.href;
   }
 }
 

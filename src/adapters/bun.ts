@@ -11,15 +11,18 @@ import type {
   HttpResponseData,
   HttpServeOptions,
   HttpServer,
+  HttpStreamOptions,
+  HttpStreamResponse,
   Platform,
   SocketAddress,
+  TlsClientOptions,
   UdpBindOptions,
   UdpSocket,
 } from "../core/platform.ts";
 import { hostPort, isIpv6, mapToIpv6, unmapAddress } from "./_address.ts";
 import { connectBunTcp, listenBunTcp } from "./_bun-tcp.ts";
 import { fetchSend } from "./_fetch-send.ts";
-import { requestWithRedirects } from "./_http-client.ts";
+import { requestWithRedirects, streamWithRedirects } from "./_http-client.ts";
 import { mapError } from "./_map-error.ts";
 import { lookupNodeHost, nodeLocalAddresses, nodeProcess, readNodeTextFile } from "./_node-system.ts";
 import { checkTlsMaterialWithNodeCrypto } from "./_node-tls.ts";
@@ -86,7 +89,15 @@ function serveHttp(options: HttpServeOptions): Promise<HttpServer> {
 }
 
 function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResponseData> {
-  const tls = options.tls;
+  return requestWithRedirects(url, options, fetchSend(tlsExtra(options.tls)));
+}
+
+function httpStream(url: string, options: HttpStreamOptions): Promise<HttpStreamResponse> {
+  return streamWithRedirects(url, options, fetchSend(tlsExtra(options.tls)));
+}
+
+/** Bun's `tls` fetch option for our TLS settings. */
+function tlsExtra(tls: TlsClientOptions | undefined): object {
   const extra =
     tls === undefined
       ? {}
@@ -98,7 +109,7 @@ function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResp
             rejectUnauthorized: tls.ca !== undefined || tls.verify,
           },
         };
-  return requestWithRedirects(url, options, fetchSend(extra));
+  return extra;
 }
 
 /** The Platform on Bun. */
@@ -109,6 +120,7 @@ export const bunPlatform = {
   connectTcp: connectBunTcp,
   serveHttp,
   httpRequest,
+  httpStream,
   lookupHost: lookupNodeHost,
   readTextFile: readNodeTextFile,
   checkTlsMaterial: checkTlsMaterialWithNodeCrypto,

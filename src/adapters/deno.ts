@@ -20,13 +20,16 @@ import {
   type HttpResponseData,
   type HttpServeOptions,
   type HttpServer,
+  type HttpStreamOptions,
+  type HttpStreamResponse,
   NetError,
   type Platform,
+  type TlsClientOptions,
 } from "../core/platform.ts";
 import { hostPort } from "./_address.ts";
 import { deno } from "./_deno-api.ts";
 import { fetchSend } from "./_fetch-send.ts";
-import { requestWithRedirects } from "./_http-client.ts";
+import { requestWithRedirects, type Send, streamWithRedirects } from "./_http-client.ts";
 import { mapError } from "./_map-error.ts";
 import { lookupNodeHost } from "./_node-system.ts";
 import { connectNodeTcp, listenNodeTcp } from "./_node-tcp.ts";
@@ -75,7 +78,22 @@ function serveHttp(options: HttpServeOptions): Promise<HttpServer> {
 let warnedNoVerify = false;
 
 async function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResponseData> {
-  const tls = options.tls;
+  const { send, close } = denoSend(url, options.tls);
+  try {
+    return await requestWithRedirects(url, options, send);
+  } finally {
+    close();
+  }
+}
+
+function httpStream(url: string, options: HttpStreamOptions): Promise<HttpStreamResponse> {
+  const { send, close } = denoSend(url, options.tls);
+  // The HTTP client (when one was made) lives as long as the stream.
+  return streamWithRedirects(url, options, send, close);
+}
+
+/** A fetch `Send` for `tls`, with its own HTTP client when a CA or client certificate is set. */
+function denoSend(url: string, tls: TlsClientOptions | undefined): { send: Send; close: () => void } {
   const https = url.startsWith("https:");
   if (https && tls !== undefined && tls.ca === undefined && !tls.verify && !warnedNoVerify) {
     // Deno's fetch has no per-client switch to skip verification. (Its node:https layer
@@ -88,16 +106,12 @@ async function httpRequest(url: string, options: HttpRequestOptions): Promise<Ht
     );
   }
   const clientCert = tls?.cert !== undefined && tls.key !== undefined;
-  if (tls?.ca === undefined && !clientCert) return requestWithRedirects(url, options, fetchSend({}));
+  if (tls?.ca === undefined && !clientCert) return { send: fetchSend({}), close: () => {} };
   const client = deno().createHttpClient({
     ...(tls?.ca === undefined ? {} : { caCerts: [tls.ca] }),
     ...(tls?.cert === undefined || tls.key === undefined ? {} : { cert: tls.cert, key: tls.key }),
   });
-  try {
-    return await requestWithRedirects(url, options, fetchSend({ client }));
-  } finally {
-    client.close();
-  }
+  return { send: fetchSend({ client }), close: () => client.close() };
 }
 
 async function readTextFile(path: string): Promise<string> {
@@ -119,6 +133,7 @@ export const denoPlatform = {
   connectTcp: withNetPermission(connectNodeTcp),
   serveHttp,
   httpRequest,
+  httpStream,
   lookupHost: lookupNodeHost,
   readTextFile,
   checkTlsMaterial: checkTlsMaterialWithNodeCrypto,

@@ -12,13 +12,20 @@ import {
   type HttpResponseData,
   type HttpServeOptions,
   type HttpServer,
+  type HttpStreamOptions,
+  type HttpStreamResponse,
   NetError,
   type Platform,
   type UdpBindOptions,
   type UdpSocket,
 } from "../core/platform.ts";
 import { hostPort, unmapAddress } from "./_address.ts";
-import { requestWithRedirects, type SendRequest, type SentResponse } from "./_http-client.ts";
+import {
+  requestWithRedirects,
+  type SendRequest,
+  type SentResponse,
+  streamWithRedirects,
+} from "./_http-client.ts";
 import {
   bindMemoryUdp,
   connectMemoryTcp,
@@ -108,6 +115,8 @@ export function memoryPlatform(): MemoryPlatform {
     serveHttp,
     httpRequest: (url: string, options: HttpRequestOptions): Promise<HttpResponseData> =>
       requestWithRedirects(url, options, send),
+    httpStream: (url: string, options: HttpStreamOptions): Promise<HttpStreamResponse> =>
+      streamWithRedirects(url, options, send),
     async lookupHost(host: string): Promise<string[]> {
       const found = resolveName(host);
       if (found === undefined || found.length === 0) {

@@ -12,10 +12,12 @@ import type {
   HttpResponseData,
   HttpServeOptions,
   HttpServer,
+  HttpStreamOptions,
+  HttpStreamResponse,
   Platform,
 } from "../core/platform.ts";
 import { unmapAddress } from "./_address.ts";
-import { requestWithRedirects } from "./_http-client.ts";
+import { requestWithRedirects, streamWithRedirects } from "./_http-client.ts";
 import { nodeHttpSend } from "./_node-http-send.ts";
 import { listenNodeServer } from "./_node-listen.ts";
 import { lookupNodeHost, nodeLocalAddresses, nodeProcess, readNodeTextFile } from "./_node-system.ts";
@@ -44,6 +46,10 @@ function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResp
   return requestWithRedirects(url, options, nodeHttpSend(options.tls));
 }
 
+function httpStream(url: string, options: HttpStreamOptions): Promise<HttpStreamResponse> {
+  return streamWithRedirects(url, options, nodeHttpSend(options.tls));
+}
+
 /** The Platform on Node. */
 export const nodePlatform = {
   name: "node",
@@ -52,6 +58,7 @@ export const nodePlatform = {
   connectTcp: connectNodeTcp,
   serveHttp,
   httpRequest,
+  httpStream,
   lookupHost: lookupNodeHost,
   readTextFile: readNodeTextFile,
   checkTlsMaterial: checkTlsMaterialWithNodeCrypto,

@@ -150,6 +150,31 @@ export interface HttpResponseData {
   readonly body: Uint8Array;
 }
 
+/** A long-lived request whose response body is read as it arrives (the master's event stream). */
+export interface HttpStreamOptions {
+  readonly method: "GET" | "POST";
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Milliseconds until the response headers arrive; rejects with `TIMED_OUT`. The body has no deadline. */
+  readonly timeoutMs: number;
+  readonly tls?: TlsClientOptions;
+  readonly maxRedirects: number;
+}
+
+export interface HttpStreamResponse {
+  readonly status: number;
+  /** The URL that finally answered, after redirects. */
+  readonly url: string;
+  readonly headers: Headers;
+  /**
+   * The body's chunks as they arrive (decompressed), read once. Ends when the server closes
+   * the stream; a failure rejects with a {@link NetError} (`CLOSED` after {@link cancel}).
+   */
+  readonly body: AsyncIterable<Uint8Array>;
+  /** Stops reading and closes the connection; idempotent. */
+  cancel(): void;
+}
+
 // ---------------------------------------------------------------- the contract
 
 export type RuntimeName = "bun" | "deno" | "node" | "memory";
@@ -165,6 +190,9 @@ export interface Platform {
 
   /** One HTTP(S) request with redirects, timeout, size limit and TLS options. */
   httpRequest(url: string, options: HttpRequestOptions): Promise<HttpResponseData>;
+
+  /** One HTTP(S) request with redirects and TLS options whose body streams (no size limit here). */
+  httpStream(url: string, options: HttpStreamOptions): Promise<HttpStreamResponse>;
 
   /** The system resolver (getaddrinfo-like): every address of `host`, IPv4 and IPv6. */
   lookupHost(host: string, timeoutMs: number): Promise<string[]>;

@@ -13,6 +13,7 @@ function fakePlatform(files: Record<string, string>): Platform {
     connectTcp: unused,
     serveHttp: unused,
     httpRequest: unused,
+    httpStream: unused,
     lookupHost: unused,
     async readTextFile(path) {
       const text = files[path];

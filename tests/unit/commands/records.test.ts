@@ -16,6 +16,7 @@ function fakePlatform(files: Record<string, string>, hosts: Record<string, strin
     connectTcp: unused,
     serveHttp: unused,
     httpRequest: unused,
+    httpStream: unused,
     async lookupHost(host) {
       const ips = hosts[host];
       if (!ips) throw new NetError("NOT_FOUND", `no such host ${host}`);

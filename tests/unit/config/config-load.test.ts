@@ -28,6 +28,7 @@ function fakePlatform(options: FakeOptions = {}): Platform & { reads: string[] }
     connectTcp: unused,
     serveHttp: unused,
     httpRequest: unused,
+    httpStream: unused,
     lookupHost: unused,
     async readTextFile(path) {
       reads.push(path);
