@@ -43,6 +43,11 @@ export interface RecordSet {
   readonly enumeration: Enumeration;
   /** Problems met while generating (skipped entities), one line each. */
   readonly warnings: readonly string[];
+  /**
+   * Every proper ancestor of every owner name, when the set maintains it (a set updated
+   * event by event does); otherwise the answerer builds it on first use.
+   */
+  readonly ancestors?: { has(name: string): boolean };
 }
 
 /** Collects records with set semantics; `build()` freezes them into a {@link RecordSet}. */

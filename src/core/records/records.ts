@@ -73,6 +73,7 @@ export function taskRecords(
   ctx: GenerateContext,
   state: MesosState,
   agentIps: ReadonlyMap<string, readonly IpValue[]>,
+  portSuffixes: string[] = new Array<string>(65536),
 ): EnumerationFramework[] {
   const log = ctx.config.EnumerationOn ? new EnumerationLog() : undefined;
   const sources = ctx.config.IPSources;
@@ -88,7 +89,7 @@ export function taskRecords(
     agentIps: [],
     log,
     // Sized up front: assigning index 31000 of an empty array would make it a sparse one.
-    portSuffixes: new Array<string>(65536),
+    portSuffixes,
   };
   for (const framework of state.frameworks) {
     const tasks: EnumerationTask[] = [];

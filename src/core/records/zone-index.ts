@@ -20,7 +20,7 @@ export class ZoneIndex {
   readonly serial: number;
   /** The domain, lower case, no trailing dot. */
   readonly domain: string;
-  #ancestors: Set<string> | undefined;
+  #ancestors: { has(name: string): boolean } | undefined;
   /** Bytes the domain takes in a name on the wire, without the root byte. */
   readonly domainWireLength: number;
   readonly #prepared = new Map<string, PreparedAnswer>();
@@ -54,7 +54,7 @@ export class ZoneIndex {
 
   /** True when `fqdn` has no records of its own but some name below it does. */
   isEmptyNonTerminal(fqdn: string): boolean {
-    this.#ancestors ??= buildAncestors(this.records);
+    this.#ancestors ??= this.records.ancestors ?? buildAncestors(this.records);
     return this.#ancestors.has(fqdn);
   }
 
