@@ -20,6 +20,7 @@ import { MetricsRegistry } from "./metrics/metrics.ts";
 import type { HttpServer, Platform } from "./platform.ts";
 import { createMesosResolver } from "./records/mesos-resolver.ts";
 import { SnapshotStore } from "./records/snapshot.ts";
+import { EventFollower } from "./refresh/event-follower.ts";
 import { Refresher } from "./refresh/refresher.ts";
 
 /** Where the app's log lines go; the CLI backs it with consola. */
@@ -79,7 +80,28 @@ export async function startApp(options: AppOptions): Promise<App> {
   const store = new SnapshotStore();
   const registry = new MetricsRegistry();
   const now = () => Date.now();
-  const metrics = createAppMetrics(registry, { snapshot: () => store.current(), now });
+  const follower = config.EventStreamOn
+    ? new EventFollower({
+        platform,
+        config,
+        store,
+        log,
+        now,
+        observer: {
+          message: (type) => metrics.streamMessage(type),
+          down: (kind) => metrics.streamDown(kind),
+          badInput: (kind) => metrics.streamBadInput(kind),
+          differences: (count) => metrics.reconcileDifferences(count),
+        },
+      })
+    : undefined;
+  const metrics = createAppMetrics(registry, {
+    snapshot: () => store.current(),
+    now,
+    ...(follower
+      ? { stream: () => ({ connected: follower.source === "events", lastEventMs: follower.lastEventMs }) }
+      : {}),
+  });
   const errorLog = rateLimitedLog(log, now);
 
   const forwarder = createForwarder({
@@ -130,6 +152,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         snapshot: () => store.current(),
         metrics: registry,
         now,
+        ...(follower ? { source: () => follower.source } : {}),
         onInternalError: (error, path) => {
           metrics.internalError("http");
           errorLog.report(`Internal error while serving ${JSON.stringify(path)}: ${describeError(error)}`);
@@ -150,6 +173,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     detector: options.detector,
     store,
     log,
+    ...(follower ? { follower } : {}),
     onFatal: options.onFatal,
     onRefresh: (result) => {
       metrics.refresh(result.ok, result.durationMs / 1000);

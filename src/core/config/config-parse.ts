@@ -76,6 +76,7 @@ const KINDS: Record<keyof Config, Kind> = {
   ForwardMaxInFlight: "int",
   StateMaxBytes: "int",
   ReadyMaxAgeSeconds: "int",
+  EventStreamOn: "bool",
 };
 
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));

@@ -75,6 +75,12 @@ export interface ExtendedConfig {
   StateMaxBytes: number;
   /** `/ready` fails when the loaded state is older than this; 0 means 3 x RefreshSeconds. Key `readyMaxAgeSeconds`. */
   ReadyMaxAgeSeconds: number;
+  /**
+   * Follow the leading master's operator API event stream for records fresh within
+   * milliseconds; polling continues as reconciliation. False: poll only, as upstream.
+   * Key `EventStreamOn`.
+   */
+  EventStreamOn: boolean;
 }
 
 export type Config = UpstreamConfig & ExtendedConfig;
@@ -125,5 +131,6 @@ export function defaultConfig(): Config {
     ForwardMaxInFlight: 2048,
     StateMaxBytes: 256 * 1024 * 1024,
     ReadyMaxAgeSeconds: 0,
+    EventStreamOn: true,
   };
 }

@@ -43,6 +43,8 @@ export interface HttpApiDeps {
   onInternalError?: (error: unknown, path: string) => void;
   /** Turns a body value into JSON text; `goMarshalIndent` unless a test counts the calls. */
   serialise?: (value: unknown) => string;
+  /** Where the records come from now, shown by `/ready`: `events` or `polling` (the default). */
+  source?: () => "events" | "polling";
 }
 
 const VERSION_URL = "https://github.com/mesosphere/mesos-dns";
@@ -170,7 +172,10 @@ export function createHttpApi(deps: HttpApiDeps): (request: Request) => Promise<
   };
 }
 
-/** `/ready`: 200 while a snapshot younger than the limit exists, else 503 with the reason. */
+/**
+ * `/ready`: 200 while a snapshot younger than the limit exists, with the source the records
+ * follow (`events` while the master's event stream is live, else `polling`); else 503 with the reason.
+ */
 function readiness(deps: HttpApiDeps): Response {
   const snapshot = deps.snapshot();
   if (snapshot === undefined) {
@@ -184,7 +189,8 @@ function readiness(deps: HttpApiDeps): Response {
     const reason = `state is ${age} s old (limit ${limit} s)`;
     return jsonResponse(503, JSON.stringify({ ready: false, reason }));
   }
-  return jsonResponse(200, JSON.stringify({ ready: true, stateAgeSeconds: age, leader: snapshot.leader }));
+  const source = deps.source?.() ?? "polling";
+  return jsonResponse(200, JSON.stringify({ ready: true, stateAgeSeconds: age, leader: snapshot.leader, source }));
 }
 
 const TEXT = "text/plain; charset=utf-8";

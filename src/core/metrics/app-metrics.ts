@@ -55,6 +55,21 @@ export interface AppMetrics {
   droppedPacket(reason: string): void;
   /** `mesos_dns_forward_rejected_total`: forwarded queries refused because too many were in flight. */
   inFlightRejected(): void;
+  /** `mesos_dns_event_stream_messages_total{type}`: messages on the master's event stream. */
+  streamMessage(type: string): void;
+  /** `mesos_dns_event_stream_reconnects_total{reason}`: streams that ended and are opened again. */
+  streamDown(reason: string): void;
+  /** `mesos_dns_event_stream_bad_input_total{kind}`: bad frames, events and unknown entities. */
+  streamBadInput(kind: string): void;
+  /** `mesos_dns_reconcile_differences_total`: names a poll found different from the event-built records. */
+  reconcileDifferences(count: number): void;
+}
+
+/** What the stream gauges read at scrape time. */
+export interface StreamStatus {
+  readonly connected: boolean;
+  /** Milliseconds since the epoch of the last message; 0 before any. */
+  readonly lastEventMs: number;
 }
 
 /**
@@ -69,7 +84,7 @@ export interface AppMetrics {
  */
 export function createAppMetrics(
   registry: MetricsRegistry,
-  deps: { snapshot(): Snapshot | undefined; now(): number },
+  deps: { snapshot(): Snapshot | undefined; now(): number; stream?(): StreamStatus | undefined },
 ): AppMetrics {
   const queries = registry.counter(
     "mesos_dns_queries_total",
@@ -118,6 +133,26 @@ export function createAppMetrics(
     "Forwarded queries answered SERVFAIL because too many were in flight.",
   );
   registerStateGauges(registry, deps);
+  const streamMessages = registry.counter(
+    "mesos_dns_event_stream_messages_total",
+    "Messages received on the master's operator API event stream, by type.",
+    ["type"],
+  );
+  const streamReconnects = registry.counter(
+    "mesos_dns_event_stream_reconnects_total",
+    "Event streams that ended and are opened again, by reason.",
+    ["reason"],
+  );
+  const streamBad = registry.counter(
+    "mesos_dns_event_stream_bad_input_total",
+    "Bad input on the event stream (bad frame, bad event, unknown event type or entity), by kind.",
+    ["kind"],
+  );
+  const differences = registry.counter(
+    "mesos_dns_reconcile_differences_total",
+    "Names whose records differed between the event stream and the poll that reconciled them.",
+  );
+  if (deps.stream) registerStreamGauges(registry, deps.stream, deps.now);
 
   const queryChildren = new Map<string, Map<string, Map<string, CounterChild>>>();
   const latencyChildren = new Map<string, HistogramChild>();
@@ -130,6 +165,9 @@ export function createAppMetrics(
   const refreshErrorDuration = refreshDuration.labels({ result: "error" });
   const internalChildren = new Map<string, CounterChild>();
   const droppedChildren = new Map<string, CounterChild>();
+  const streamChildren = new Map<string, CounterChild>();
+  const reconnectChildren = new Map<string, CounterChild>();
+  const badChildren = new Map<string, CounterChild>();
 
   return {
     dnsQuery(zone, qtype, rcode) {
@@ -159,7 +197,33 @@ export function createAppMetrics(
       cached(droppedChildren, reason, () => dropped.labels({ reason })).inc();
     },
     inFlightRejected: () => rejected.inc(),
+    streamMessage(type) {
+      cached(streamChildren, type, () => streamMessages.labels({ type })).inc();
+    },
+    streamDown(reason) {
+      cached(reconnectChildren, reason, () => streamReconnects.labels({ reason })).inc();
+    },
+    streamBadInput(kind) {
+      cached(badChildren, kind, () => streamBad.labels({ kind })).inc();
+    },
+    reconcileDifferences: (count) => differences.inc(undefined, count),
   };
+}
+
+function registerStreamGauges(registry: MetricsRegistry, stream: () => StreamStatus | undefined, now: () => number): void {
+  registry.gaugeFn("mesos_dns_event_stream_connected", "1 while the master's event stream is open and live.", () => {
+    const status = stream();
+    return status === undefined ? [] : [{ labels: {}, value: status.connected ? 1 : 0 }];
+  });
+  registry.gaugeFn(
+    "mesos_dns_event_stream_last_message_age_seconds",
+    "Seconds since the last message on the event stream.",
+    () => {
+      const status = stream();
+      if (status === undefined || status.lastEventMs === 0) return [];
+      return [{ labels: {}, value: Math.max(0, (now() - status.lastEventMs) / 1000) }];
+    },
+  );
 }
 
 function cached<K extends object | string, V>(

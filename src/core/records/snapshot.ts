@@ -17,6 +17,8 @@ export interface Snapshot {
   readonly leader: string;
   /** The masters list used for this load (SPEC 3.1; the first slot is the believed leader). */
   readonly masters: readonly string[];
+  /** Where the records came from: a poll of the state (the default) or the event stream. */
+  readonly source?: "poll" | "events";
 }
 
 /** Holds the current snapshot; readers call `current()` per query. */

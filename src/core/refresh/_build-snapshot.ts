@@ -31,6 +31,10 @@ export type SnapshotOutcome =
       snapshot: Omit<Snapshot, "serial" | "loadedAtMs">;
       /** State, lookup and generation warnings. */
       warnings: readonly string[];
+      /** What the records were made from, for the event follower's reconciliation. */
+      state: MesosState;
+      resolved: ReadonlyMap<string, readonly string[]>;
+      localAddresses: readonly string[];
     }
   | { ok: false; error: string };
 
@@ -53,18 +57,16 @@ export async function buildSnapshot(
   }
   const hosts = hostnamesToResolve(state, { masters, listener: config.Listener });
   const lookups = await resolveHosts(platform, hosts, LOOKUP_TIMEOUT_MS);
-  const records = generateRecords({
-    state,
-    config,
-    masters,
-    resolved: lookups.resolved,
-    localAddresses: platform.localAddresses(),
-  });
+  const localAddresses = platform.localAddresses();
+  const records = generateRecords({ state, config, masters, resolved: lookups.resolved, localAddresses });
   return {
     ok: true,
     master,
     snapshot: { records, leader: state.leader, masters },
     warnings: [...warnings, ...lookups.warnings, ...records.warnings],
+    state,
+    resolved: lookups.resolved,
+    localAddresses,
   };
 }
 

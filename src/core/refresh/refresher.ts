@@ -16,6 +16,7 @@ import { initialMasters, leaderOf, type MastersList } from "../mesos/masters-lis
 import { loadTlsOptions } from "../mesos/tls-options.ts";
 import type { Platform, TlsClientOptions } from "../platform.ts";
 import type { SnapshotStore } from "../records/snapshot.ts";
+import type { EventFollower } from "./event-follower.ts";
 import { buildSnapshot, type SnapshotOutcome } from "./_build-snapshot.ts";
 
 /** What one refresh did, for metrics. */
@@ -43,6 +44,11 @@ export interface RefresherDeps {
   /** The process must end: `master detection timed out after <n>s` (SPEC 3.3). */
   readonly onFatal?: (message: string) => void;
   readonly onRefresh?: (result: RefreshResult) => void;
+  /**
+   * Follows the event stream (`EventStreamOn`): each successful poll is handed to it, and it
+   * publishes (reconciled) records itself once the stream is live.
+   */
+  readonly follower?: EventFollower;
 }
 
 /** Warnings listed per refresh; the rest are counted. */
@@ -135,6 +141,7 @@ export class Refresher {
     this.#detectionTimer = undefined;
     this.#followUp?.resolve(false);
     this.#followUp = undefined;
+    this.#deps.follower?.stop();
     await this.#deps.detector.stop();
   }
 
@@ -202,6 +209,7 @@ export class Refresher {
   async #refresh(generation: number): Promise<boolean> {
     const started = this.#now();
     const masters = this.#masters;
+    this.#deps.follower?.pollStarted();
     let outcome: SnapshotOutcome;
     try {
       const http = await this.#httpSetup();
@@ -219,8 +227,18 @@ export class Refresher {
     const durationMs = Math.max(0, this.#now() - started);
     if (outcome.ok) {
       const { snapshot, master, warnings } = outcome;
-      const loadedAtMs = this.#now();
-      this.#deps.store.publish({ ...snapshot, serial: Math.floor(loadedAtMs / 1000), loadedAtMs });
+      const followed = this.#deps.follower?.polled({
+        state: outcome.state,
+        records: snapshot.records,
+        resolved: outcome.resolved,
+        masters: snapshot.masters,
+        localAddresses: outcome.localAddresses,
+        master,
+      });
+      if (!followed) {
+        const loadedAtMs = this.#now();
+        this.#deps.store.publish({ ...snapshot, serial: Math.floor(loadedAtMs / 1000), loadedAtMs });
+      }
       this.#logWarnings(warnings);
       this.#succeeded(master);
     } else {
@@ -240,6 +258,7 @@ export class Refresher {
       if (!loaded.ok) return { error: loaded.error };
       if (loaded.warning) log.warn(loaded.warning);
       const auth = createAuthenticator({ platform, config, tls: loaded.tls, now: this.#now });
+      this.#deps.follower?.configure(auth, loaded.tls);
       return { auth, tls: loaded.tls };
     })().then((setup) => {
       if ("error" in setup) this.#http = undefined;

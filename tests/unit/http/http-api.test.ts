@@ -207,7 +207,7 @@ describe("createHttpApi() own endpoints", () => {
     res = await get("/ready");
     expect([res.status, await res.text()]).toEqual([
       200,
-      '{"ready":true,"stateAgeSeconds":14,"leader":"master@127.0.0.1:5050"}',
+      '{"ready":true,"stateAgeSeconds":14,"leader":"master@127.0.0.1:5050","source":"polling"}',
     ]);
     setNow(LOADED_MS + 15_000);
     res = await get("/ready");
