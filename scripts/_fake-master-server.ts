@@ -1,74 +1,36 @@
 /**
  * One fake Mesos master: serves a state document over the real Mesos HTTP API
  * (`/master/state`, `/master/state.json`, `/state`, `/state.json`, `/master/redirect`, `/redirect`,
- * `/version`), with switchable failure behaviours for tests.
+ * `/version`), with switchable failure behaviours for tests, and the operator API v1 event
+ * stream (`POST /api/v1`, `SUBSCRIBE`) driven by every change of the document; plus the
+ * control endpoint `/fake/tasks` (scripts/_fake-master-control.ts).
  *
  * Runs under Bun (`Bun.serve`); scripts are not part of the portable core.
  *
  * @module
  */
 
-/** What the state endpoints do on the next requests. */
-export type FakeBehaviour =
-  | { readonly kind: "ok" }
-  /** Answer normally after `ms` milliseconds. */
-  | { readonly kind: "delay"; readonly ms: number }
-  /** Answer with this HTTP status and a short text body. */
-  | { readonly kind: "status"; readonly status: number }
-  /** A 200 whose body is the first half of the document (Content-Length matches the cut). */
-  | { readonly kind: "truncated" }
-  /** A 200 whose body is not JSON at all. */
-  | { readonly kind: "invalid-json" }
-  /** Never answer (until the master stops). */
-  | { readonly kind: "hang" }
-  /** 307 to this URL (absolute, or `//host:port/...`). */
-  | { readonly kind: "redirect"; readonly location: string };
+import { CONTROL_PREFIX, control } from "./_fake-master-control.ts";
+import { diffEvents } from "./_fake-master-diff.ts";
+import {
+  agentAdded,
+  agentRemoved,
+  frameworkAdded,
+  frameworkRemoved,
+  frameworkUpdated,
+  launched,
+  removed,
+  updated,
+} from "./_fake-master-doc.ts";
+import { type OperatorApiMode, operatorApi, Subscribers } from "./_fake-master-stream.ts";
+import type { FakeBehaviour, FakeMaster, FakeMasterOptions, SeenRequest } from "./_fake-master-types.ts";
+import { type StateStatus, type StateTask, subscribedEvent, TERMINAL_STATES } from "./_fake-master-v1.ts";
 
-export interface FakeMasterOptions {
-  /** The state document (already parsed). `leader` and `pid` are rewritten when served. */
-  readonly state: unknown;
-  readonly host?: string;
-  /** 0 (default) picks a free port. */
-  readonly port?: number;
-  /** `"self"` (default) or `host:port` of the leader to announce. */
-  readonly leader?: string;
-  /** Serve HTTPS with these PEM files. */
-  readonly tls?: { readonly certFile: string; readonly keyFile: string };
-  /** Require `Authorization: Basic ...` with these credentials (401 otherwise). */
-  readonly basicAuth?: { readonly principal: string; readonly secret: string };
-  /** Require `Authorization: token=<t>` for a token this predicate accepts (401 otherwise). */
-  readonly acceptToken?: (token: string) => boolean;
-  readonly behaviour?: FakeBehaviour;
-  readonly version?: string;
-}
-
-/** One request as the fake master saw it. */
-export interface SeenRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-export interface FakeMaster {
-  readonly host: string;
-  readonly port: number;
-  /** `host:port`. */
-  readonly hostPort: string;
-  /** `http://host:port` or `https://host:port`. */
-  readonly url: string;
-  /** Every request received so far, oldest first. */
-  readonly requests: readonly SeenRequest[];
-  /** Announce `"self"` or another master (`host:port`) as the leader from now on. */
-  setLeader(leader: string): void;
-  /** The leader currently announced, `host:port`. */
-  leader(): string;
-  setState(state: unknown): void;
-  setBehaviour(behaviour: FakeBehaviour): void;
-  /** Stops listening and drops every open connection (hanging requests included). */
-  stop(): Promise<void>;
-}
+export type { FakeBehaviour, FakeMaster, FakeMasterOptions, SeenRequest } from "./_fake-master-types.ts";
 
 const STATE_PATHS = new Set(["/master/state", "/master/state.json", "/state", "/state.json"]);
+/** The operator API, at its route and under the master process id as libprocess serves it. */
+const API_PATHS = new Set(["/api/v1", "/master/api/v1"]);
 
 /** Starts a fake master; resolves once it listens. */
 export async function startFakeMaster(options: FakeMasterOptions): Promise<FakeMaster> {
@@ -79,6 +41,12 @@ export async function startFakeMaster(options: FakeMasterOptions): Promise<FakeM
   const requests: SeenRequest[] = [];
   const hanging = new Set<() => void>();
   const version = options.version ?? "1.11.0";
+  const heartbeatSeconds = options.heartbeatSeconds ?? 15;
+  if (!(heartbeatSeconds > 0)) throw new Error(`heartbeatSeconds must be > 0, not ${heartbeatSeconds}`);
+  let apiMode: OperatorApiMode = options.operatorApi ?? true;
+  const subscribers = new Subscribers();
+  // What the subscribers were last told: the base of the next diff.
+  let announced = snapshot(state);
 
   const server = Bun.serve({
     hostname: host,
@@ -106,6 +74,31 @@ export async function startFakeMaster(options: FakeMasterOptions): Promise<FakeM
     return true;
   }
 
+  /** Makes `next` the document; unless `silent`, subscribers get the events of the change. */
+  function commit(next: unknown, silent = false): void {
+    const events = silent || subscribers.count() === 0 ? [] : diffEvents(announced, next, Date.now() / 1000);
+    state = next;
+    announced = snapshot(next);
+    for (const event of events) subscribers.broadcast(event);
+  }
+
+  function launchTask(frameworkId: string, task: StateTask): void {
+    commit(launched(state, frameworkId, task));
+  }
+
+  function updateTask(taskId: string, taskState: string, status?: Partial<StateStatus>): void {
+    commit(updated(state, taskId, taskState, status, Date.now() / 1000));
+  }
+
+  const api = {
+    mode: () => apiMode,
+    authorized,
+    otherLeader: () => (leaderHostPort() === selfHostPort ? undefined : leaderHostPort()),
+    subscribe: (signal: AbortSignal) =>
+      subscribers.open(subscribedEvent(state, heartbeatSeconds), heartbeatSeconds, signal),
+  };
+  const controlHost = { document: () => state, launchTask, updateTask };
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     requests.push({
@@ -113,6 +106,10 @@ export async function startFakeMaster(options: FakeMasterOptions): Promise<FakeM
       path: url.pathname,
       headers: Object.fromEntries(request.headers.entries()),
     });
+    if (API_PATHS.has(url.pathname)) return await operatorApi(request, api);
+    if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+      return await control(request, url.pathname, controlHost);
+    }
     if (url.pathname === "/version") {
       return Response.json({ version, build_user: "fake-master", git_sha: "0".repeat(40) });
     }
@@ -176,17 +173,44 @@ export async function startFakeMaster(options: FakeMasterOptions): Promise<FakeM
     },
     leader: leaderHostPort,
     setState(next: unknown) {
-      state = next;
+      commit(next);
     },
+    document: () => state,
     setBehaviour(next: FakeBehaviour) {
       behaviour = next;
+    },
+    launchTask,
+    updateTask,
+    removeTask: (taskId) => commit(removed(state, taskId), true),
+    addAgent: (agent) => commit(agentAdded(state, agent)),
+    removeAgent: (agentId) => commit(agentRemoved(state, agentId)),
+    addFramework: (framework) => commit(frameworkAdded(state, framework)),
+    updateFramework: (frameworkId, patch) => commit(frameworkUpdated(state, frameworkId, patch)),
+    removeFramework: (frameworkId) =>
+      commit(frameworkRemoved(state, frameworkId, Date.now() / 1000, TERMINAL_STATES)),
+    cutStreams: () => subscribers.cut(),
+    stallStream: (on) => subscribers.stall(on),
+    sendRaw: (bytes) => subscribers.sendRaw(bytes),
+    subscriberCount: () => subscribers.count(),
+    setOperatorApi(mode) {
+      apiMode = mode;
     },
     async stop() {
       for (const release of hanging) release();
       hanging.clear();
+      subscribers.endAll();
       await server.stop(true);
     },
   };
+}
+
+/** A private copy of a document, for diffing against later changes made in place. */
+function snapshot(doc: unknown): unknown {
+  try {
+    return structuredClone(doc);
+  } catch {
+    return JSON.parse(JSON.stringify(doc ?? null));
+  }
 }
 
 function bracket(host: string): string {

@@ -48,6 +48,13 @@ console.log(`demo: config ${configPath}`);
 console.log(`demo: try  dig @127.0.0.1 -p ${config.port} nginx.marathon.mesos`);
 console.log(`demo:      dig @127.0.0.1 -p ${config.port} _liquor-store._tcp.marathon.mesos SRV`);
 console.log(`demo:      curl http://127.0.0.1:${config.httpport}/v1/services/_leader._tcp.mesos`);
+console.log(
+  `demo: launch a task: curl -X POST -d '{"framework":"marathon","name":"hello","ports":"[31000-31000]"}' ${master.url}/fake/tasks`,
+);
+console.log(`demo: kill it:       curl -X DELETE ${master.url}/fake/tasks/<id>`);
+console.log(
+  `demo: watch events:  curl -N -X POST -H 'Content-Type: application/json' -d '{"type":"SUBSCRIBE"}' ${master.url}/api/v1`,
+);
 
 const status = await main(["serve", `-config=${configPath}`]);
 await master.stop();
