@@ -164,12 +164,14 @@ function readDiscoveryFast(raw: Json): TaskFields["discovery"] {
 /** Reads one framework: its fields, or a one-line error naming the bad field. */
 export function readFramework(raw: unknown): FrameworkFields | string {
   if (isObject(raw)) {
+    const rawId = raw["id"];
+    const id = typeof rawId === "string" ? rawId : "";
     const name = textOf(raw["name"]);
     const pid = raw["pid"];
     const hostname = textOf(raw["hostname"]);
     const tasks = list(raw["tasks"]);
     if (name !== BAD && hostname !== BAD && tasks !== BAD && (pid == null || typeof pid === "string")) {
-      return { name, pid, hostname, tasks };
+      return { id, name, pid, hostname, tasks };
     }
   }
   const result = check(frameworkSchema, raw);

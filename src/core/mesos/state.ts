@@ -153,7 +153,7 @@ function parseFramework(
     }
     tasks.push(toTask(fields, where, warnings, memo));
   }
-  return { name: input.name, pid, hostname, tasks };
+  return { id: input.id, name: input.name, pid, hostname, tasks };
 }
 
 function toTask(fields: TaskFields, where: string, warnings: string[], memo: PortMemo): MesosTask {

@@ -49,7 +49,7 @@ const task = object({
   }),
   executor_id: text,
 });
-const framework = object({ name: text, pid: text, hostname: text, tasks: list(fc.constant({})) });
+const framework = object({ id: text, name: text, pid: text, hostname: text, tasks: list(fc.constant({})) });
 
 describe("readTask()", () => {
   test("readTaskFast() gives the schema's result wherever it answers, and declines every entity the schema rejects", () => {
