@@ -146,6 +146,12 @@ export function readTaskBySchema(raw: unknown): TaskFields | string {
   };
 }
 
+/** Reads one status through the valibot schema: the status, or a one-line error naming the bad field. */
+export function readStatusBySchema(raw: unknown): MesosStatus | string {
+  const result = check(statusSchema, raw);
+  return result.ok ? toStatus(result.value) : result.error;
+}
+
 function toStatus(status: TaskInput["statuses"][number]): MesosStatus {
   const infos = status.container_status.network_infos;
   let networkIps: string[] | readonly never[] = EMPTY;
