@@ -33,7 +33,7 @@ export function task(over: Partial<MesosTask> = {}): MesosTask {
 }
 
 export function framework(over: Partial<MesosFramework> = {}): MesosFramework {
-  return { name: "marathon", pid: undefined, hostname: "", tasks: [], ...over };
+  return { id: "", name: "marathon", pid: undefined, hostname: "", tasks: [], ...over };
 }
 
 export function state(over: Partial<MesosState> = {}): MesosState {

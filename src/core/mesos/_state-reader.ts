@@ -14,6 +14,7 @@ import {
   type DiscoveryPortFields,
   type FrameworkFields,
   frameworkSchema,
+  readStatusBySchema,
   readTaskBySchema,
   type TaskFields,
 } from "./_state-schema.ts";
@@ -22,6 +23,11 @@ import { EMPTY, type MesosLabel, type MesosStatus } from "./state-model.ts";
 /** Reads one task: its fields, or a one-line error naming the bad field. */
 export function readTask(raw: unknown): TaskFields | string {
   return readTaskFast(raw) ?? readTaskBySchema(raw);
+}
+
+/** Reads one task status (the operator API streams them alone): the status, or a one-line error. */
+export function readStatus(raw: unknown): MesosStatus | string {
+  return readStatusFast(raw) ?? readStatusBySchema(raw);
 }
 
 // Each function returns undefined to decline; `textOf()` and `list()` return BAD for a
@@ -88,7 +94,8 @@ export function readTaskFast(raw: unknown): TaskFields | undefined {
   return { id, name, slaveId, state, portText, statuses, discovery };
 }
 
-function readStatusFast(raw: unknown): MesosStatus | undefined {
+/** A status by plain type checks; undefined when the schema must decide. */
+export function readStatusFast(raw: unknown): MesosStatus | undefined {
   if (!isObject(raw)) return undefined;
   const state = textOf(raw["state"]);
   const timestamp = numberOrZero(raw["timestamp"]);
@@ -164,12 +171,14 @@ function readDiscoveryFast(raw: Json): TaskFields["discovery"] {
 /** Reads one framework: its fields, or a one-line error naming the bad field. */
 export function readFramework(raw: unknown): FrameworkFields | string {
   if (isObject(raw)) {
+    const rawId = raw["id"];
+    const id = typeof rawId === "string" ? rawId : "";
     const name = textOf(raw["name"]);
     const pid = raw["pid"];
     const hostname = textOf(raw["hostname"]);
     const tasks = list(raw["tasks"]);
     if (name !== BAD && hostname !== BAD && tasks !== BAD && (pid == null || typeof pid === "string")) {
-      return { name, pid, hostname, tasks };
+      return { id, name, pid, hostname, tasks };
     }
   }
   const result = check(frameworkSchema, raw);

@@ -53,8 +53,21 @@ export const taskSchema = v.object({
   discovery: v.nullish(discoverySchema),
 });
 
+/**
+ * A framework's `id`: any value that is not a string reads as "". Only streamed events refer
+ * to frameworks by id, so a bad one must not cost the framework its tasks.
+ */
+const frameworkId = v.optional(
+  v.pipe(
+    v.unknown(),
+    v.transform((value): string => (typeof value === "string" ? value : "")),
+  ),
+  "",
+);
+
 /** One entry of `frameworks[]`; its tasks are checked one by one with {@link taskSchema}. */
 export const frameworkSchema = v.object({
+  id: frameworkId,
   name: text,
   pid: v.nullish(v.string()),
   hostname: text,
@@ -109,6 +122,7 @@ export interface TaskFields {
 
 /** A framework as read; `tasks` are still raw. */
 export interface FrameworkFields {
+  readonly id: string;
   readonly name: string;
   readonly pid?: string | null | undefined;
   readonly hostname: string;
@@ -130,6 +144,12 @@ export function readTaskBySchema(raw: unknown): TaskFields | string {
     statuses: input.statuses.map(toStatus),
     discovery: discovery ? { name: discovery.name, ports: discovery.ports.ports } : undefined,
   };
+}
+
+/** Reads one status through the valibot schema: the status, or a one-line error naming the bad field. */
+export function readStatusBySchema(raw: unknown): MesosStatus | string {
+  const result = check(statusSchema, raw);
+  return result.ok ? toStatus(result.value) : result.error;
 }
 
 function toStatus(status: TaskInput["statuses"][number]): MesosStatus {

@@ -53,6 +53,8 @@ export interface MesosTask {
 }
 
 export interface MesosFramework {
+  /** The framework's `id`; "" when absent or not a string (so a stream's events can name it). */
+  readonly id: string;
   readonly name: string;
   /** Scheduler address from `pid`; undefined when the framework has none (SPEC 4.8). */
   readonly pid: HostPort | undefined;

@@ -117,7 +117,7 @@ function describe(raw: unknown, index: number, key: "name" | "id"): string {
 }
 
 /** Port texts already expanded in this document: instances of one app often share them. */
-type PortMemo = Map<string, PortRanges>;
+export type PortMemo = Map<string, PortRanges>;
 
 function parseFramework(
   raw: unknown,
@@ -153,10 +153,15 @@ function parseFramework(
     }
     tasks.push(toTask(fields, where, warnings, memo));
   }
-  return { name: input.name, pid, hostname, tasks };
+  return { id: input.id, name: input.name, pid, hostname, tasks };
 }
 
-function toTask(fields: TaskFields, where: string, warnings: string[], memo: PortMemo): MesosTask {
+/**
+ * Turns a task as read into the model: expands its ports (SPEC 4.3) and checks its
+ * DiscoveryInfo ports, warning as `${where} task "name": problem`. Shared with the operator
+ * API stream, so a task reads the same from either source.
+ */
+export function toTask(fields: TaskFields, where: string, warnings: string[], memo: PortMemo): MesosTask {
   const portText = fields.portText;
   let ports: readonly number[] = EMPTY;
   if (portText !== "" && portText !== "[]") {
@@ -209,10 +214,13 @@ function parseAgent(raw: unknown, index: number, warnings: string[]): MesosAgent
     warnings.push(`${where}: no pid; agent skipped`);
     return undefined;
   }
-  const pid = parseUpid(pidText);
-  if (!pid) {
-    warnings.push(`${where}: bad pid ${JSON.stringify(pidText)}; agent skipped`);
-    return undefined;
-  }
-  return { id, pid: { host: pid.host, port: pid.port } };
+  const agent = agentFromPid(id, pidText);
+  if (!agent) warnings.push(`${where}: bad pid ${JSON.stringify(pidText)}; agent skipped`);
+  return agent;
+}
+
+/** The agent `id` at the address of `pid` (SPEC 4.2), or undefined when the pid does not parse. */
+export function agentFromPid(id: string, pid: string): MesosAgent | undefined {
+  const upid = parseUpid(pid);
+  return upid ? { id, pid: { host: upid.host, port: upid.port } } : undefined;
 }

@@ -1,7 +1,18 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { readFramework, readTask, readTaskFast } from "../../../src/core/mesos/_state-reader.ts";
-import { check, frameworkSchema, readTaskBySchema } from "../../../src/core/mesos/_state-schema.ts";
+import {
+  readFramework,
+  readStatus,
+  readStatusFast,
+  readTask,
+  readTaskFast,
+} from "../../../src/core/mesos/_state-reader.ts";
+import {
+  check,
+  frameworkSchema,
+  readStatusBySchema,
+  readTaskBySchema,
+} from "../../../src/core/mesos/_state-schema.ts";
 
 /** A value of the expected kind most of the time, else absent, null or of another type. */
 function sometimes<T>(expected: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
@@ -49,7 +60,7 @@ const task = object({
   }),
   executor_id: text,
 });
-const framework = object({ name: text, pid: text, hostname: text, tasks: list(fc.constant({})) });
+const framework = object({ id: text, name: text, pid: text, hostname: text, tasks: list(fc.constant({})) });
 
 describe("readTask()", () => {
   test("readTaskFast() gives the schema's result wherever it answers, and declines every entity the schema rejects", () => {
@@ -100,6 +111,33 @@ describe("readTask()", () => {
 
   test("readTask() keeps the schema's message for a bad field", () => {
     expect(readTask({ name: "x", statuses: [{ timestamp: "1" }] })).toContain("statuses.0.timestamp");
+  });
+});
+
+describe("readStatus()", () => {
+  test("readStatusFast() gives the schema's result wherever it answers, and declines every status the schema rejects", () => {
+    fc.assert(
+      fc.property(status, (raw) => {
+        const slow = readStatusBySchema(raw);
+        const fast = readStatusFast(raw);
+        if (typeof slow === "string") expect(fast).toBeUndefined();
+        else if (fast !== undefined) expect(fast).toEqual(slow);
+        expect(readStatus(raw)).toEqual(slow);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("readStatus() reads a status as readTask() reads it inside a task", () => {
+    fc.assert(
+      fc.property(status, (raw) => {
+        const alone = readStatus(raw);
+        const inTask = readTask({ statuses: [raw] });
+        if (typeof alone === "string") expect(inTask).toBeTypeOf("string");
+        else expect(inTask).toMatchObject({ statuses: [alone] });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

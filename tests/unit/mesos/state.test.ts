@@ -197,6 +197,19 @@ describe("parseState()", () => {
     expect(records.warnings.length).toBeGreaterThan(0);
   });
 
+  test('parseState() reads a framework\'s id, "" when absent or not a string, keeping the framework', () => {
+    const frameworks = [
+      { id: "fw-0001", name: "a" },
+      { name: "b" },
+      { id: 7, name: "c", tasks: [runningTask()] },
+      { id: null, name: "d" },
+    ];
+    const { state, warnings } = generate(doc([], { frameworks }));
+    expect(warnings).toEqual([]);
+    expect(state.frameworks.map((f) => f.id)).toEqual(["fw-0001", "", "", ""]);
+    expect(state.frameworks[2]!.tasks).toHaveLength(1);
+  });
+
   test("parseState() keeps duplicate task ids; their records merge", () => {
     const { records } = generate(doc([runningTask(), runningTask()]));
     expect(records.enumeration.frameworks[0]!.tasks).toHaveLength(2);
@@ -209,9 +222,15 @@ describe("hostnamesToResolve()", () => {
     const state: MesosState = {
       leader: "master@leader.example:5050",
       frameworks: [
-        { name: "a", pid: { host: "sched.example", port: 1 }, hostname: "ignored.example", tasks: [] },
-        { name: "b", pid: undefined, hostname: "localhost", tasks: [] },
-        { name: "c", pid: { host: "10.0.0.1", port: 1 }, hostname: "", tasks: [] },
+        {
+          id: "",
+          name: "a",
+          pid: { host: "sched.example", port: 1 },
+          hostname: "ignored.example",
+          tasks: [],
+        },
+        { id: "", name: "b", pid: undefined, hostname: "localhost", tasks: [] },
+        { id: "", name: "c", pid: { host: "10.0.0.1", port: 1 }, hostname: "", tasks: [] },
       ],
       slaves: [
         { id: "1", pid: { host: "agent.example", port: 5051 } },
