@@ -190,7 +190,10 @@ function readiness(deps: HttpApiDeps): Response {
     return jsonResponse(503, JSON.stringify({ ready: false, reason }));
   }
   const source = deps.source?.() ?? "polling";
-  return jsonResponse(200, JSON.stringify({ ready: true, stateAgeSeconds: age, leader: snapshot.leader, source }));
+  return jsonResponse(
+    200,
+    JSON.stringify({ ready: true, stateAgeSeconds: age, leader: snapshot.leader, source }),
+  );
 }
 
 const TEXT = "text/plain; charset=utf-8";

@@ -10,7 +10,14 @@
  */
 
 import type { OperatorEvent, StreamSnapshot, StreamTask } from "./operator-event.ts";
-import type { HostPort, MesosAgent, MesosFramework, MesosState, MesosStatus, MesosTask } from "./state-model.ts";
+import type {
+  HostPort,
+  MesosAgent,
+  MesosFramework,
+  MesosState,
+  MesosStatus,
+  MesosTask,
+} from "./state-model.ts";
 
 /** A framework as the stream knows it (v1 carries no pid). */
 export interface ViewFramework {
@@ -27,7 +34,9 @@ export interface ViewChange {
   readonly warnings: readonly string[];
 }
 
-export type Plan = { readonly ok: true; readonly change: ViewChange } | { readonly ok: false; readonly error: string };
+export type Plan =
+  | { readonly ok: true; readonly change: ViewChange }
+  | { readonly ok: false; readonly error: string };
 
 /** Task states after which a task never runs again (TASK_UNREACHABLE may come back). */
 const TERMINAL: ReadonlySet<string> = new Set([
@@ -84,7 +93,9 @@ export class ClusterView {
         const { frameworkId, task } = event.task;
         const warnings: string[] = [];
         if (!this.frameworks.has(frameworkId)) {
-          warnings.push(`TASK_ADDED ${q(task.id)} names framework ${q(frameworkId)}, not known yet; no records until it is`);
+          warnings.push(
+            `TASK_ADDED ${q(task.id)} names framework ${q(frameworkId)}, not known yet; no records until it is`,
+          );
         }
         return { ok: true, change: { tasks: [taskKey(frameworkId, task.id)], base: false, warnings } };
       }
@@ -92,19 +103,34 @@ export class ClusterView {
         const key = taskKey(event.frameworkId, event.taskId);
         if (!this.tasks.has(key)) {
           // A late update for a task already gone (it left the view at its terminal state).
-          if (TERMINAL.has(event.state)) return { ok: true, change: { tasks: [], base: false, warnings: [] } };
-          return { ok: false, error: `TASK_UPDATED for task ${q(event.taskId)} of framework ${q(event.frameworkId)}, never seen` };
+          if (TERMINAL.has(event.state))
+            return { ok: true, change: { tasks: [], base: false, warnings: [] } };
+          return {
+            ok: false,
+            error: `TASK_UPDATED for task ${q(event.taskId)} of framework ${q(event.frameworkId)}, never seen`,
+          };
         }
         return { ok: true, change: { tasks: [key], base: false, warnings: [] } };
       }
       case "AGENT_ADDED": {
         const before = this.agents.get(event.agent.id);
         const moved = before === undefined || !samePid(before.pid, event.agent.pid);
-        return { ok: true, change: { tasks: moved ? this.#keysOf(this.#byAgent, event.agent.id) : [], base: true, warnings: [] } };
+        return {
+          ok: true,
+          change: {
+            tasks: moved ? this.#keysOf(this.#byAgent, event.agent.id) : [],
+            base: true,
+            warnings: [],
+          },
+        };
       }
       case "AGENT_REMOVED":
-        if (!this.agents.has(event.agentId)) return { ok: false, error: `AGENT_REMOVED for agent ${q(event.agentId)}, never seen` };
-        return { ok: true, change: { tasks: this.#keysOf(this.#byAgent, event.agentId), base: true, warnings: [] } };
+        if (!this.agents.has(event.agentId))
+          return { ok: false, error: `AGENT_REMOVED for agent ${q(event.agentId)}, never seen` };
+        return {
+          ok: true,
+          change: { tasks: this.#keysOf(this.#byAgent, event.agentId), base: true, warnings: [] },
+        };
       case "FRAMEWORK_ADDED":
       case "FRAMEWORK_UPDATED": {
         const before = this.frameworks.get(event.framework.id);
@@ -116,7 +142,10 @@ export class ClusterView {
         if (!this.frameworks.has(event.frameworkId)) {
           return { ok: false, error: `FRAMEWORK_REMOVED for framework ${q(event.frameworkId)}, never seen` };
         }
-        return { ok: true, change: { tasks: this.#keysOf(this.#byFramework, event.frameworkId), base: true, warnings: [] } };
+        return {
+          ok: true,
+          change: { tasks: this.#keysOf(this.#byFramework, event.frameworkId), base: true, warnings: [] },
+        };
       case "SUBSCRIBED":
         return { ok: false, error: "a second SUBSCRIBED on one stream" };
       case "HEARTBEAT":
@@ -137,10 +166,16 @@ export class ClusterView {
         const tasks = this.tasks.get(key);
         if (tasks === undefined) return;
         // A finished task gives no records; Mesos moves it to the completed tasks as well.
-        if (TERMINAL.has(event.state)) return this.#removeTask(key);
+        if (TERMINAL.has(event.state)) {
+          this.#removeTask(key);
+          return;
+        }
         this.tasks.set(
           key,
-          tasks.map((t) => ({ frameworkId: t.frameworkId, task: updated(t.task, event.state, event.status) })),
+          tasks.map((t) => ({
+            frameworkId: t.frameworkId,
+            task: updated(t.task, event.state, event.status),
+          })),
         );
         return;
       }
@@ -175,7 +210,9 @@ export class ClusterView {
       if (theirs === undefined || !sameTaskList(mine, theirs)) tasks.push(key);
     }
     for (const key of other.tasks.keys()) if (!this.tasks.has(key) && !skip.has(key)) tasks.push(key);
-    const base = !sameMap(this.frameworks, other.frameworks, sameFramework) || !sameMap(this.agents, other.agents, sameAgent);
+    const base =
+      !sameMap(this.frameworks, other.frameworks, sameFramework) ||
+      !sameMap(this.agents, other.agents, sameAgent);
     return { tasks, base, warnings: [] };
   }
 
@@ -208,9 +245,9 @@ export class ClusterView {
     const byFramework = new Map<string, MesosTask[]>();
     for (const list of this.tasks.values()) {
       for (const t of list) {
-        let tasks = byFramework.get(t.frameworkId);
-        if (tasks === undefined) byFramework.set(t.frameworkId, (tasks = []));
-        tasks.push(t.task);
+        const tasks = byFramework.get(t.frameworkId);
+        if (tasks === undefined) byFramework.set(t.frameworkId, [t.task]);
+        else tasks.push(t.task);
       }
     }
     const frameworks = this.frameworkList(pids).map((f) => ({ ...f, tasks: byFramework.get(f.id) ?? [] }));
@@ -244,13 +281,17 @@ export class ClusterView {
 function updated(task: MesosTask, state: string, status: MesosStatus | undefined): MesosTask {
   if (status === undefined) return { ...task, state };
   const statuses = [...task.statuses, status];
-  return { ...task, state, statuses: statuses.length > MAX_STATUSES ? statuses.slice(-MAX_STATUSES) : statuses };
+  return {
+    ...task,
+    state,
+    statuses: statuses.length > MAX_STATUSES ? statuses.slice(-MAX_STATUSES) : statuses,
+  };
 }
 
 function index(by: Map<string, Set<string>>, id: string, key: string): void {
-  let keys = by.get(id);
-  if (keys === undefined) by.set(id, (keys = new Set()));
-  keys.add(key);
+  const keys = by.get(id);
+  if (keys === undefined) by.set(id, new Set([key]));
+  else keys.add(key);
 }
 
 function unindex(by: Map<string, Set<string>>, id: string, key: string): void {
@@ -274,7 +315,11 @@ function sameFramework(a: ViewFramework, b: ViewFramework): boolean {
   return a.id === b.id && a.name === b.name && a.hostname === b.hostname;
 }
 
-function sameMap<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>, same: (x: T, y: T) => boolean): boolean {
+function sameMap<T>(
+  a: ReadonlyMap<string, T>,
+  b: ReadonlyMap<string, T>,
+  same: (x: T, y: T) => boolean,
+): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) {
     const w = b.get(k);

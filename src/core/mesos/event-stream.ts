@@ -126,7 +126,11 @@ export class EventStream {
     const master = this.#deps.master();
     if (master === "" || master === this.#unsupported) return;
     void this.#session(master, generation).catch((error: unknown) => {
-      this.#fail(generation, "closed", `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      this.#fail(
+        generation,
+        "closed",
+        `internal error: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
 
@@ -190,7 +194,11 @@ export class EventStream {
     if (response.status === 401) auth.rejected();
     if (response.status < 200 || response.status > 299) {
       response.cancel();
-      return this.#fail(generation, "http", `Cannot subscribe to ${q(response.url)}: HTTP ${response.status}`);
+      return this.#fail(
+        generation,
+        "http",
+        `Cannot subscribe to ${q(response.url)}: HTTP ${response.status}`,
+      );
     }
     this.#cancel = () => response.cancel();
     await this.#read(response.body, response.url, generation, live);
@@ -252,7 +260,10 @@ export class EventStream {
       fail("closed", `The master closed the event stream ${q(url)}${detail}`);
     } catch (error) {
       if (!live()) return;
-      fail("closed", `The event stream ${q(url)} broke: ${error instanceof Error ? error.message : String(error)}`);
+      fail(
+        "closed",
+        `The event stream ${q(url)} broke: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.#timers.clearTimeout(watchdog);
     }

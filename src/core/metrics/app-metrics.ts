@@ -210,11 +210,19 @@ export function createAppMetrics(
   };
 }
 
-function registerStreamGauges(registry: MetricsRegistry, stream: () => StreamStatus | undefined, now: () => number): void {
-  registry.gaugeFn("mesos_dns_event_stream_connected", "1 while the master's event stream is open and live.", () => {
-    const status = stream();
-    return status === undefined ? [] : [{ labels: {}, value: status.connected ? 1 : 0 }];
-  });
+function registerStreamGauges(
+  registry: MetricsRegistry,
+  stream: () => StreamStatus | undefined,
+  now: () => number,
+): void {
+  registry.gaugeFn(
+    "mesos_dns_event_stream_connected",
+    "1 while the master's event stream is open and live.",
+    () => {
+      const status = stream();
+      return status === undefined ? [] : [{ labels: {}, value: status.connected ? 1 : 0 }];
+    },
+  );
   registry.gaugeFn(
     "mesos_dns_event_stream_last_message_age_seconds",
     "Seconds since the last message on the event stream.",

@@ -24,7 +24,11 @@ export function diffRecords(a: Maps, b: Maps, skip: ReadonlySet<string>, limit =
     count++;
     if (examples.length < limit) examples.push(`${type} ${name}`);
   };
-  const pairs: [RecordType, ReadonlyMap<string, readonly string[]>, ReadonlyMap<string, readonly string[]>][] = [
+  const pairs: [
+    RecordType,
+    ReadonlyMap<string, readonly string[]>,
+    ReadonlyMap<string, readonly string[]>,
+  ][] = [
     ["A", a.a, b.a],
     ["AAAA", a.aaaa, b.aaaa],
     ["SRV", a.srv, b.srv],

@@ -68,6 +68,7 @@ export class UnitGenerator {
     });
     if (agentIps.size === 0) return NONE;
     const framework: MesosFramework = {
+      id: "",
       name: input.framework,
       pid: undefined,
       hostname: "",

@@ -53,7 +53,10 @@ export interface FollowerDeps {
   readonly store: SnapshotStore;
   readonly log: { info(m: string): void; warn(m: string): void; error(m: string): void };
   readonly now?: () => number;
-  readonly timers?: { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+  readonly timers?: {
+    setTimeout(callback: () => void, ms: number): unknown;
+    clearTimeout(handle: unknown): void;
+  };
   readonly random?: () => number;
   readonly observer?: FollowerObserver;
 }
@@ -245,8 +248,13 @@ export class EventFollower {
     const resolved = this.#generator?.resolved ?? new Map();
     const pids = this.#pids;
     const enumerate = () =>
-      generateRecords({ state: view.toState(leader, pids), config, masters, resolved, localAddresses: poll?.localAddresses ?? [] })
-        .enumeration;
+      generateRecords({
+        state: view.toState(leader, pids),
+        config,
+        masters,
+        resolved,
+        localAddresses: poll?.localAddresses ?? [],
+      }).enumeration;
     const loadedAtMs = this.#now();
     this.#deps.store.publish({
       records: live.view(enumerate),
@@ -304,7 +312,11 @@ export class EventFollower {
     }
     this.#publish();
     const touched = live.touched();
-    const difference = diffRecords(live.view(() => ({ frameworks: [] })), poll.records, touched);
+    const difference = diffRecords(
+      live.view(() => ({ frameworks: [] })),
+      poll.records,
+      touched,
+    );
     const change = view.diff(polledView, this.#touchedKeys);
     this.#remember(view, change.tasks, true);
     view.adopt(polledView, change.tasks);
@@ -316,9 +328,15 @@ export class EventFollower {
           `(${difference.examples.join(", ")}${difference.count > difference.examples.length ? ", ..." : ""}); ` +
           `the polled state is applied`,
       );
-      const after = diffRecords(live.view(() => ({ frameworks: [] })), poll.records, touched);
+      const after = diffRecords(
+        live.view(() => ({ frameworks: [] })),
+        poll.records,
+        touched,
+      );
       if (after.count > 0 || live.drift > 0) {
-        this.#deps.log.warn(`Reconciliation: ${after.count} name(s) still differ; records rebuilt from the poll`);
+        this.#deps.log.warn(
+          `Reconciliation: ${after.count} name(s) still differ; records rebuilt from the poll`,
+        );
         void this.#rebuild(polledView);
       }
     }
@@ -364,8 +382,10 @@ export class EventFollower {
   }
 
   #warn(_where: string, lines: readonly string[]): void {
-    for (const line of lines.slice(0, MAX_LOGGED)) this.#deps.log.warn(`Event stream: ${escapeControls(line)}`);
-    if (lines.length > MAX_LOGGED) this.#deps.log.warn(`Event stream: ... and ${lines.length - MAX_LOGGED} more warnings`);
+    for (const line of lines.slice(0, MAX_LOGGED))
+      this.#deps.log.warn(`Event stream: ${escapeControls(line)}`);
+    if (lines.length > MAX_LOGGED)
+      this.#deps.log.warn(`Event stream: ... and ${lines.length - MAX_LOGGED} more warnings`);
   }
 }
 
@@ -388,7 +408,8 @@ function sameResolved(
   if (a === undefined || a.size !== b.size) return false;
   for (const [host, ips] of a) {
     const other = b.get(host);
-    if (other === undefined || other.length !== ips.length || other.some((ip, i) => ip !== ips[i])) return false;
+    if (other === undefined || other.length !== ips.length || other.some((ip, i) => ip !== ips[i]))
+      return false;
   }
   return true;
 }

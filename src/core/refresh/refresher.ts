@@ -16,8 +16,8 @@ import { initialMasters, leaderOf, type MastersList } from "../mesos/masters-lis
 import { loadTlsOptions } from "../mesos/tls-options.ts";
 import type { Platform, TlsClientOptions } from "../platform.ts";
 import type { SnapshotStore } from "../records/snapshot.ts";
-import type { EventFollower } from "./event-follower.ts";
 import { buildSnapshot, type SnapshotOutcome } from "./_build-snapshot.ts";
+import type { EventFollower } from "./event-follower.ts";
 
 /** What one refresh did, for metrics. */
 export interface RefreshResult {

