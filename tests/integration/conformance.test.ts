@@ -60,7 +60,27 @@ function diff(table: string, port: number): { status: number | null; output: str
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-async function withServer(runtime: Runtime, body: (port: number, httpPort: number) => Promise<void> | void) {
+/** Waits until `/ready` names `source` (the event stream's snapshot has replaced the first poll's). */
+async function waitForSource(httpPort: number, source: string, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  let last = "";
+  while (Date.now() < end) {
+    try {
+      last = await (await fetch(`http://127.0.0.1:${httpPort}/ready`)).text();
+      if (last.includes(`"source":"${source}"`)) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`/ready never said source ${source}; last: ${last}`);
+}
+
+async function withServer(
+  runtime: Runtime,
+  body: (port: number, httpPort: number) => Promise<void> | void,
+  events = true,
+) {
   const port = await freePort();
   const httpPort = await freePort();
   const paths: { nodeBundle?: string; binary?: string } = {};
@@ -68,10 +88,16 @@ async function withServer(runtime: Runtime, body: (port: number, httpPort: numbe
   if (runtime === "node") paths.nodeBundle = await buildNodeBundle(dir);
   if (runtime === "binary")
     paths.binary = await compileExecutable({ outfile: join(dir, "mesos-dns"), version: "conformance" });
-  const config = conformanceConfig({ dns: port, http: httpPort, resolver: dnsmasq.port });
+  const config = {
+    ...conformanceConfig({ dns: port, http: httpPort, resolver: dnsmasq.port }),
+    EventStreamOn: events,
+  };
   const server: ServerProcess = startServer(runtime, config, paths);
   try {
     await waitForDns("127.0.0.1", port, "leader.mesos", 20_000).catch((error) => {
+      throw new Error(`${error}\n--- server output ---\n${server.output()}`);
+    });
+    await waitForSource(httpPort, events ? "events" : "polling", 20_000).catch((error) => {
       throw new Error(`${error}\n--- server output ---\n${server.output()}`);
     });
     await body(port, httpPort);
@@ -107,16 +133,28 @@ async function checkHttp(httpPort: number): Promise<void> {
 }
 
 describe.skipIf(!runnable)("conformance with ../shared/conformance", () => {
-  for (const runtime of ["bun", "deno", "node", "binary"] as const) {
-    test(`${runtime}: answers-fake.tsv and answers-fake-variants.tsv show no difference; the HTTP API matches`, async () => {
-      await withServer(runtime, async (port, httpPort) => {
-        for (const table of ["answers-fake.tsv", "answers-fake-variants.tsv"]) {
-          const { status, output } = diff(table, port);
-          if (status !== 0) console.error(`${runtime} ${table}:\n${output}`);
-          expect(status).toBe(0);
-        }
-        await checkHttp(httpPort);
-      });
+  const runs = [
+    ["bun", true],
+    ["deno", true],
+    ["node", true],
+    ["binary", true],
+    ["bun", false],
+  ] as const;
+  for (const [runtime, events] of runs) {
+    const mode = events ? "records from the event stream" : "EventStreamOn false (polling only)";
+    test(`${runtime}, ${mode}: answers-fake.tsv and answers-fake-variants.tsv show no difference; the HTTP API matches`, async () => {
+      await withServer(
+        runtime,
+        async (port, httpPort) => {
+          for (const table of ["answers-fake.tsv", "answers-fake-variants.tsv"]) {
+            const { status, output } = diff(table, port);
+            if (status !== 0) console.error(`${runtime} ${table}:\n${output}`);
+            expect(status).toBe(0);
+          }
+          await checkHttp(httpPort);
+        },
+        events,
+      );
     }, 120_000);
   }
 });
