@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { main } from "../src/main.ts";
+import { ask } from "../tests/_dns-client.ts";
 import { startFakeMaster } from "./fake-master.ts";
 
 const { values } = parseArgs({
@@ -56,6 +57,60 @@ console.log(
   `demo: watch events:  curl -N -X POST -H 'Content-Type: application/json' -d '{"type":"SUBSCRIBE"}' ${master.url}/api/v1`,
 );
 
-const status = await main(["serve", `-config=${configPath}`]);
+const serving = main(["serve", `-config=${configPath}`]);
+void showFreshness().catch((error: unknown) => {
+  console.log(`demo: the freshness check did not run: ${error instanceof Error ? error.message : error}`);
+});
+const status = await serving;
 await master.stop();
 process.exit(status);
+
+/**
+ * Once the server follows the event stream, launches a task at the fake master and times how
+ * long its name takes to answer over DNS, then kills it and times the NXDOMAIN.
+ */
+async function showFreshness(): Promise<void> {
+  const ready = `http://127.0.0.1:${config.httpport}/ready`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const body = await fetch(ready).then(
+      (r) => r.text(),
+      () => "",
+    );
+    if (body.includes('"source":"events"')) break;
+    if (Date.now() > deadline) throw new Error("the event stream did not become live within 20 s");
+    await Bun.sleep(50);
+  }
+  const agent = "20140803-125133-3041283216-5050-2410-0";
+  const id = `hello.${crypto.randomUUID()}`;
+  const name = "hello.marathon.mesos";
+  const started = performance.now();
+  master.launchTask("marathon", {
+    id,
+    name: "hello",
+    slave_id: agent,
+    state: "TASK_RUNNING",
+    resources: { ports: "[31999-31999]" },
+    statuses: [{ state: "TASK_RUNNING", timestamp: Date.now() / 1000 }],
+  });
+  await untilRcode(name, "NOERROR");
+  const launched = performance.now() - started;
+  const killed = performance.now();
+  master.updateTask(id, "TASK_KILLED");
+  await untilRcode(name, "NXDOMAIN");
+  const gone = performance.now() - killed;
+  console.log(
+    `demo: launched task "hello" at the fake master: ${name} answered after ${launched.toFixed(1)} ms; ` +
+      `killed: NXDOMAIN after ${gone.toFixed(1)} ms (event stream; refreshSeconds is ${config.refreshSeconds})`,
+  );
+}
+
+async function untilRcode(name: string, rcode: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const reply = await ask("127.0.0.1", config.port, name, "A");
+    if (reply?.rcode === rcode && (rcode !== "NOERROR" || reply.answers.length > 0)) return;
+    await Bun.sleep(1);
+  }
+  throw new Error(`${name} did not become ${rcode} within 10 s`);
+}
