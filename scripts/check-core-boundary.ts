@@ -20,16 +20,18 @@ import { basename, dirname, join, relative, resolve } from "node:path";
  * platform contract). A folder always imports its own files.
  */
 export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
-  ".": ["net", "config", "metrics", "dns", "records", "mesos", "forward", "http", "refresh"],
+  ".": ["net", "log", "time", "config", "metrics", "dns", "records", "mesos", "forward", "http", "refresh"],
   net: [],
-  config: ["net", "."],
+  log: [],
+  time: [],
+  config: ["net", "log", "."],
   metrics: ["records"],
-  dns: ["net", "."],
-  records: ["mesos", "dns", "config", "net"],
-  mesos: ["config", "net", "."],
-  forward: ["dns", "config", "net", "."],
-  http: ["records", "metrics", "config", "net"],
-  refresh: ["mesos", "records", "config", "net", "."],
+  dns: ["net", "log", "."],
+  records: ["mesos", "dns", "config", "net", "log"],
+  mesos: ["config", "net", "log", "time", "."],
+  forward: ["dns", "config", "net", "log", "time", "."],
+  http: ["records", "metrics", "config", "net", "log"],
+  refresh: ["mesos", "records", "config", "net", "log", "time", "."],
 };
 /** Top-level files of `src/core` other folders may import (the contract, never the wiring). */
 const TOP_IMPORTABLE = new Set(["platform.ts"]);

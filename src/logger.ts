@@ -7,7 +7,8 @@
  * @module
  */
 import { type ConsolaReporter, createConsola, LogLevels, type LogObject } from "consola";
-import type { Logger } from "./core/app.ts";
+import { escapeControls } from "./core/log/log-text.ts";
+import type { Logger } from "./core/log/logger.ts";
 
 const LABELS: Record<string, string> = {
   fatal: "FATAL",
@@ -20,16 +21,6 @@ const LABELS: Record<string, string> = {
   trace: "TRACE",
   verbose: "TRACE",
 };
-
-/** One line: `\n`, `\r`, other control characters and DEL become visible escapes. */
-export function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
-    if (c === "\n") return "\\n";
-    if (c === "\r") return "\\r";
-    if (c === "\t") return "\\t";
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  });
-}
 
 /** Formats one event as a single line. */
 export function formatLine(logObj: Pick<LogObject, "type" | "args" | "date">): string {

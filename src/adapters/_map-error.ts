@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { errorMessage } from "../core/log/log-text.ts";
 import { NetError, type NetErrorCode } from "../core/platform.ts";
 
 const BY_CODE: Readonly<Record<string, NetErrorCode>> = {
@@ -75,10 +77,10 @@ export function mapError(err: unknown, context: string): NetError {
     }
   }
   if (code === "OTHER") {
-    const text = links.map((l) => (l instanceof Error ? l.message : String(l))).join(": ");
+    const text = links.map((l) => errorMessage(l)).join(": ");
     if (TLS_TEXT.test(text)) code = "TLS";
     else if (REFUSED_TEXT.test(text)) code = "CONNECTION_REFUSED";
   }
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorMessage(err);
   return new NetError(code, `${context}: ${detail}`, { cause: err });
 }

@@ -6,11 +6,12 @@
  * @module
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import { errorMessage } from "../core/log/log-text.ts";
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  return errorMessage(error).split("\n")[0] ?? "";
 }
 
 function certificates(pem: string, what: string): X509Certificate[] | string {

@@ -7,6 +7,7 @@
  */
 
 import type { Config } from "../core/config/config.ts";
+import { errorMessage } from "../core/log/log-text.ts";
 import { hostnamesToResolve, parseStateText } from "../core/mesos/state.ts";
 import type { Platform } from "../core/platform.ts";
 import { generateRecords } from "../core/records/records.ts";
@@ -42,9 +43,7 @@ export async function runRecordsCommand(
   try {
     text = await io.platform.readTextFile(statePath);
   } catch (error) {
-    io.stderr(
-      `Cannot read state file "${statePath}": ${error instanceof Error ? error.message : String(error)}`,
-    );
+    io.stderr(`Cannot read state file "${statePath}": ${errorMessage(error)}`);
     return 1;
   }
   const parsed = parseStateText(text);
@@ -61,7 +60,7 @@ export async function runRecordsCommand(
       try {
         resolved.set(host, await io.platform.lookupHost(host, LOOKUP_TIMEOUT_MS));
       } catch (error) {
-        warnings.push(`Cannot resolve "${host}": ${error instanceof Error ? error.message : String(error)}`);
+        warnings.push(`Cannot resolve "${host}": ${errorMessage(error)}`);
       }
     }),
   );

@@ -9,6 +9,7 @@ import { type App, type Logger, startApp } from "../core/app.ts";
 import type { Config } from "../core/config/config.ts";
 import { parseZkUrl } from "../core/config/zk-url.ts";
 import { configView } from "../core/http/config-view.ts";
+import { errorMessage } from "../core/log/log-text.ts";
 import { type MasterDetector, staticDetector } from "../core/mesos/master-detector.ts";
 import { zkDetector } from "../core/mesos/zk-detector.ts";
 import type { Platform } from "../core/platform.ts";
@@ -90,7 +91,7 @@ export async function runServe(config: Config, deps: ServeDeps): Promise<number>
         if (ending) void started.stop();
       },
       (error: unknown) => {
-        log.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(`Cannot start: ${errorMessage(error)}`);
         resolve(1);
       },
     );

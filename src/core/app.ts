@@ -14,6 +14,8 @@ import { createDnsHandler } from "./dns/dns-handler.ts";
 import { type DnsServer, startDnsServer } from "./dns/dns-server.ts";
 import { createForwarder } from "./forward/forwarder.ts";
 import { createHttpApi } from "./http/http-api.ts";
+import { errorMessage } from "./log/log-text.ts";
+import type { Logger } from "./log/logger.ts";
 import type { MasterDetector } from "./mesos/master-detector.ts";
 import { createAppMetrics } from "./metrics/app-metrics.ts";
 import { MetricsRegistry } from "./metrics/metrics.ts";
@@ -23,13 +25,7 @@ import { SnapshotStore } from "./records/snapshot.ts";
 import { EventFollower } from "./refresh/event-follower.ts";
 import { Refresher } from "./refresh/refresher.ts";
 
-/** Where the app's log lines go; the CLI backs it with consola. */
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-  debug(message: string): void;
-}
+export type { Logger } from "./log/logger.ts";
 
 export interface AppOptions {
   readonly platform: Platform;
@@ -72,7 +68,7 @@ function rateLimitedLog(log: Logger, now: () => number, windowMs = 60_000) {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 export async function startApp(options: AppOptions): Promise<App> {

@@ -1,11 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { createLogger, escapeControls, formatLine } from "../../src/logger.ts";
+import { createLogger, formatLine } from "../../src/logger.ts";
 
 describe("logger", () => {
-  test("escapeControls() keeps one event on one line", () => {
-    expect(escapeControls("evil\n ERROR forged\r\t\u0000x")).toBe("evil\\n ERROR forged\\r\\t\\x00x");
-  });
-
   test("formatLine() writes an ISO time, the level and the message", () => {
     const line = formatLine({
       type: "warn",

@@ -7,6 +7,7 @@
  */
 
 import * as v from "valibot";
+import { errorMessage } from "../log/log-text.ts";
 import { objectEntries } from "./_json-object-entries.ts";
 import { findJsonSyntaxError } from "./_json-syntax-error.ts";
 import { type Config, defaultConfig } from "./config.ts";
@@ -127,7 +128,7 @@ export function parseConfigText(text: string, file: string): ConfigResult {
     const at = findJsonSyntaxError(source);
     if (at) return fail({ file, message: `${file}:${at.line}:${at.column}: invalid JSON: ${at.problem}` });
     // V8 quotes part of the source in its message; keep the report on one line.
-    const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
+    const detail = errorMessage(e).replace(/\s+/g, " ");
     return fail({ file, message: `${file}: invalid JSON: ${detail}` });
   }
   if (!isObject(root)) {

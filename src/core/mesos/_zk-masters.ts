@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { errorMessage, quote } from "../log/log-text.ts";
 import type { MasterMember } from "./masters-list.ts";
 import { type ZkClient, ZkError } from "./zk-client.ts";
 
@@ -62,14 +64,14 @@ export async function readMasters(
         continue;
       }
       if (code === "CLOSED" || code === "CONNECTION_LOSS" || code === "SESSION_EXPIRED") throw error;
-      const cause = `Cannot read ZooKeeper node ${q(nodePath)} at ${servers}: ${(error as Error).message}`;
+      const cause = `Cannot read ZooKeeper node ${quote(nodePath)} at ${servers}: ${errorMessage(error)}`;
       if (name === node) return { kind: "failed", cause };
       bad.push(cause);
       continue;
     }
     const info = decodeMasterInfo(name, data);
     if (!info) {
-      bad.push(`ZooKeeper node ${q(nodePath)}: cannot decode MasterInfo`);
+      bad.push(`ZooKeeper node ${quote(nodePath)}: cannot decode MasterInfo`);
       continue;
     }
     if (name === node) leader = info.address;
@@ -80,11 +82,6 @@ export async function readMasters(
     if (!seen || sequence < seen.sequence) byId.set(key, { address: info.address, sequence });
   }
   return { kind: "ok", node, leader, members: [...byId.values()], problems: bad };
-}
-
-/** A value from ZooKeeper (or a path), quoted for a log line with control characters escaped. */
-function q(value: string): string {
-  return JSON.stringify(value);
 }
 
 function sequenceOf(name: string, prefix: string): number | undefined {

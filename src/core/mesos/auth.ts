@@ -5,6 +5,7 @@
  * @module
  */
 import type { Config } from "../config/config.ts";
+import { errorMessage } from "../log/log-text.ts";
 import type { Platform, TlsClientOptions } from "../platform.ts";
 import { IamLogin, parseIamConfig } from "./iam-login.ts";
 
@@ -64,7 +65,7 @@ function iamAuthenticator(deps: AuthenticatorDeps): Authenticator {
     try {
       text = await deps.platform.readTextFile(file);
     } catch (error) {
-      return { error: `Cannot read IAM config "${file}": ${(error as Error).message}` };
+      return { error: `Cannot read IAM config "${file}": ${errorMessage(error)}` };
     }
     const parsed = parseIamConfig(text, file);
     if (!parsed.ok) return { error: parsed.error };

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { quote } from "../log/log-text.ts";
 import type { OperatorEvent, StreamSnapshot, StreamTask } from "./operator-event.ts";
 import type {
   HostPort,
@@ -94,7 +95,7 @@ export class ClusterView {
         const warnings: string[] = [];
         if (!this.frameworks.has(frameworkId)) {
           warnings.push(
-            `TASK_ADDED ${q(task.id)} names framework ${q(frameworkId)}, not known yet; no records until it is`,
+            `TASK_ADDED ${quote(task.id)} names framework ${quote(frameworkId)}, not known yet; no records until it is`,
           );
         }
         return { ok: true, change: { tasks: [taskKey(frameworkId, task.id)], base: false, warnings } };
@@ -107,7 +108,7 @@ export class ClusterView {
             return { ok: true, change: { tasks: [], base: false, warnings: [] } };
           return {
             ok: false,
-            error: `TASK_UPDATED for task ${q(event.taskId)} of framework ${q(event.frameworkId)}, never seen`,
+            error: `TASK_UPDATED for task ${quote(event.taskId)} of framework ${quote(event.frameworkId)}, never seen`,
           };
         }
         return { ok: true, change: { tasks: [key], base: false, warnings: [] } };
@@ -126,7 +127,7 @@ export class ClusterView {
       }
       case "AGENT_REMOVED":
         if (!this.agents.has(event.agentId))
-          return { ok: false, error: `AGENT_REMOVED for agent ${q(event.agentId)}, never seen` };
+          return { ok: false, error: `AGENT_REMOVED for agent ${quote(event.agentId)}, never seen` };
         return {
           ok: true,
           change: { tasks: this.#keysOf(this.#byAgent, event.agentId), base: true, warnings: [] },
@@ -140,7 +141,10 @@ export class ClusterView {
       }
       case "FRAMEWORK_REMOVED":
         if (!this.frameworks.has(event.frameworkId)) {
-          return { ok: false, error: `FRAMEWORK_REMOVED for framework ${q(event.frameworkId)}, never seen` };
+          return {
+            ok: false,
+            error: `FRAMEWORK_REMOVED for framework ${quote(event.frameworkId)}, never seen`,
+          };
         }
         return {
           ok: true,
@@ -300,8 +304,6 @@ function unindex(by: Map<string, Set<string>>, id: string, key: string): void {
   keys.delete(key);
   if (keys.size === 0) by.delete(id);
 }
-
-const q = (value: string): string => JSON.stringify(value);
 
 function samePid(a: HostPort, b: HostPort): boolean {
   return a.host === b.host && a.port === b.port;

@@ -14,7 +14,9 @@
  */
 
 import type { Config } from "../config/config.ts";
+import { errorMessage, quote } from "../log/log-text.ts";
 import { NetError, type Platform, type TlsClientOptions } from "../platform.ts";
+import { realTimers, type Timers } from "../time/timers.ts";
 import { type Authenticator, noAuthenticator } from "./auth.ts";
 import { type OperatorEvent, parseOperatorEvent, type StreamSnapshot } from "./operator-event.ts";
 import { RecordIoDecoder } from "./recordio.ts";
@@ -39,12 +41,6 @@ export interface EventStreamHandlers {
   warnings?(lines: readonly string[]): void;
 }
 
-/** Timer functions; injectable so tests drive time by hand. */
-export interface StreamTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface EventStreamDeps {
   readonly platform: Pick<Platform, "httpStream">;
   readonly config: Pick<Config, "MesosHTTPSOn" | "StateTimeoutSeconds" | "StateMaxBytes">;
@@ -53,7 +49,7 @@ export interface EventStreamDeps {
   readonly handlers: EventStreamHandlers;
   readonly auth?: Authenticator;
   readonly tls?: TlsClientOptions;
-  readonly timers?: StreamTimers;
+  readonly timers?: Timers;
   readonly random?: () => number;
 }
 
@@ -63,14 +59,9 @@ const MAX_DELAY_MS = 30_000;
 const DEFAULT_HEARTBEAT_S = 15;
 const NO_API = new Set([404, 405, 501]);
 
-const realTimers: StreamTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export class EventStream {
   readonly #deps: EventStreamDeps;
-  readonly #timers: StreamTimers;
+  readonly #timers: Timers;
   readonly #random: () => number;
   #generation = 0;
   #stopped = true;
@@ -126,11 +117,7 @@ export class EventStream {
     const master = this.#deps.master();
     if (master === "" || master === this.#unsupported) return;
     void this.#session(master, generation).catch((error: unknown) => {
-      this.#fail(
-        generation,
-        "closed",
-        `internal error: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.#fail(generation, "closed", `internal error: ${errorMessage(error)}`);
     });
   }
 
@@ -163,7 +150,8 @@ export class EventStream {
     const url = `${scheme}://${master}/api/v1`;
     const header = await auth.header();
     if (!live()) return;
-    if (!header.ok) return this.#fail(generation, "http", `Cannot subscribe to ${q(url)}: ${header.error}`);
+    if (!header.ok)
+      return this.#fail(generation, "http", `Cannot subscribe to ${quote(url)}: ${header.error}`);
     let response: Awaited<ReturnType<Platform["httpStream"]>>;
     try {
       response = await platform.httpStream(url, {
@@ -180,8 +168,8 @@ export class EventStream {
         ...(this.#deps.tls ? { tls: this.#deps.tls } : {}),
       });
     } catch (error) {
-      const why = error instanceof NetError || error instanceof Error ? error.message : String(error);
-      return this.#fail(generation, "http", `Cannot subscribe to ${q(url)}: ${why}`);
+      const why = errorMessage(error);
+      return this.#fail(generation, "http", `Cannot subscribe to ${quote(url)}: ${why}`);
     }
     if (!live()) return response.cancel();
     if (NO_API.has(response.status)) {
@@ -197,7 +185,7 @@ export class EventStream {
       return this.#fail(
         generation,
         "http",
-        `Cannot subscribe to ${q(response.url)}: HTTP ${response.status}`,
+        `Cannot subscribe to ${quote(response.url)}: HTTP ${response.status}`,
       );
     }
     this.#cancel = () => response.cancel();
@@ -219,7 +207,7 @@ export class EventStream {
     const arm = () => {
       this.#timers.clearTimeout(watchdog);
       watchdog = this.#timers.setTimeout(() => {
-        this.#fail(generation, "heartbeat", `No message from ${q(url)} for ${silenceMs / 1000} s`);
+        this.#fail(generation, "heartbeat", `No message from ${quote(url)} for ${silenceMs / 1000} s`);
       }, silenceMs);
     };
     const fail = (kind: StreamDown, reason: string) => this.#fail(generation, kind, reason);
@@ -229,15 +217,18 @@ export class EventStream {
         if (!live()) return;
         arm();
         for (const item of decoder.push(chunk)) {
-          if (!item.ok) return fail("bad-frame", `Bad frame from ${q(url)}: ${item.error}`);
+          if (!item.ok) return fail("bad-frame", `Bad frame from ${quote(url)}: ${item.error}`);
           const parsed = parseOperatorEvent(item.record);
-          if (!parsed.ok) return fail("bad-event", `Bad event from ${q(url)}: ${parsed.error}`);
+          if (!parsed.ok) return fail("bad-event", `Bad event from ${quote(url)}: ${parsed.error}`);
           if (parsed.warnings.length > 0) handlers.warnings?.(parsed.warnings);
           const event = parsed.event;
           handlers.message?.(event.type);
           if (!subscribed) {
             if (event.type !== "SUBSCRIBED") {
-              return fail("bad-event", `The stream from ${q(url)} began with ${event.type}, not SUBSCRIBED`);
+              return fail(
+                "bad-event",
+                `The stream from ${quote(url)} began with ${event.type}, not SUBSCRIBED`,
+              );
             }
             subscribed = true;
             silenceMs = 2 * 1000 * (event.heartbeatSeconds ?? DEFAULT_HEARTBEAT_S);
@@ -257,13 +248,10 @@ export class EventStream {
       if (!live()) return;
       const tail = decoder.end().find((item) => !item.ok);
       const detail = tail && !tail.ok ? ` (${tail.error})` : "";
-      fail("closed", `The master closed the event stream ${q(url)}${detail}`);
+      fail("closed", `The master closed the event stream ${quote(url)}${detail}`);
     } catch (error) {
       if (!live()) return;
-      fail(
-        "closed",
-        `The event stream ${q(url)} broke: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      fail("closed", `The event stream ${quote(url)} broke: ${errorMessage(error)}`);
     } finally {
       this.#timers.clearTimeout(watchdog);
     }
@@ -278,5 +266,3 @@ function masterOf(url: string): string {
     return url;
   }
 }
-
-const q = (value: string): string => JSON.stringify(value);

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { errorMessage } from "../log/log-text.ts";
 import type { Platform, TlsClientOptions } from "../platform.ts";
 
 /** The IAM file (`IAMConfigFile`). */
@@ -27,7 +28,7 @@ export function parseIamConfig(text: string, file: string): IamConfigResult {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `Cannot parse IAM config "${file}": ${(error as Error).message}` };
+    return { ok: false, error: `Cannot parse IAM config "${file}": ${errorMessage(error)}` };
   }
   const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   for (const key of ["uid", "private_key", "login_endpoint"]) {
@@ -98,7 +99,7 @@ export class IamLogin {
       jwt = await signJwt({ uid: iam.uid, exp }, key);
     } catch (error) {
       this.#key = undefined;
-      return fail(`cannot sign the login token with private_key: ${(error as Error).message}`);
+      return fail(`cannot sign the login token with private_key: ${errorMessage(error)}`);
     }
     let status: number;
     let body: Uint8Array;
@@ -115,7 +116,7 @@ export class IamLogin {
       status = response.status;
       body = response.body;
     } catch (error) {
-      return fail((error as Error).message);
+      return fail(errorMessage(error));
     }
     if (status !== 200) return fail(`HTTP ${status}`);
     let token: unknown;

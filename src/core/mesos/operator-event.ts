@@ -43,6 +43,8 @@ export type {
   StreamTask,
 } from "./operator-event-model.ts";
 
+import { errorMessage } from "../log/log-text.ts";
+
 type Json = Record<string, unknown>;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -68,7 +70,7 @@ export function parseOperatorEvent(record: Uint8Array | string): OperatorEventRe
   } catch (error) {
     return {
       ok: false,
-      error: `operator event is not valid JSON: ${error instanceof Error ? error.message : error}`,
+      error: `operator event is not valid JSON: ${errorMessage(error)}`,
     };
   }
   if (!isRecord(json)) {

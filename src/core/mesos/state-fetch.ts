@@ -14,6 +14,7 @@
  */
 
 import type { Config } from "../config/config.ts";
+import { errorMessage, escapeControls, quote } from "../log/log-text.ts";
 import { isIp, joinHostPort, parsePort, splitHostPort } from "../net/ip.ts";
 import { NetError, type Platform, type TlsClientOptions } from "../platform.ts";
 import { type Authenticator, noAuthenticator } from "./auth.ts";
@@ -40,7 +41,7 @@ export async function fetchState(masters: readonly string[], deps: FetchStateDep
     result = await fetchFromList(masters, deps);
   } catch (error) {
     // Bugs in a platform adapter must not stop the refresh loop.
-    result = { ok: false, error: `Cannot fetch state: ${(error as Error).message}` };
+    result = { ok: false, error: `Cannot fetch state: ${errorMessage(error)}` };
   }
   // Parser and network messages can echo bytes a master sent.
   return result.ok ? result : { ok: false, error: escapeControls(result.error) };
@@ -79,7 +80,7 @@ function splitMaster(
   if (split) return { ok: true, ...split };
   const colon = master.indexOf(":");
   if (colon >= 0) return { ok: true, host: master.slice(0, colon), port: master.slice(colon + 1) };
-  return { ok: false, error: `Invalid master address ${q(master)}: want host:port` };
+  return { ok: false, error: `Invalid master address ${quote(master)}: want host:port` };
 }
 
 async function fetchWithFailover(host: string, port: string, deps: FetchStateDeps): Promise<FetchResult> {
@@ -88,11 +89,14 @@ async function fetchWithFailover(host: string, port: string, deps: FetchStateDep
   const master = joinHostPort(host, port);
   const leaderField = (first.json as { leader?: unknown } | null)?.leader;
   if (typeof leaderField !== "string" || leaderField === "") {
-    return { ok: false, error: `State from master ${q(master)} does not contain leader information` };
+    return { ok: false, error: `State from master ${quote(master)} does not contain leader information` };
   }
   const leader = usableLeader(leaderField);
   if (!leader) {
-    return { ok: false, error: `State from master ${q(master)} names no usable leader: ${q(leaderField)}` };
+    return {
+      ok: false,
+      error: `State from master ${quote(master)} names no usable leader: ${quote(leaderField)}`,
+    };
   }
   // The contacted master is not the leader: ask the leader, at the leader's own port.
   if (leader.host !== host || leader.port !== port) return await singleFetch(leader.host, leader.port, deps);
@@ -120,7 +124,7 @@ async function singleFetch(host: string, port: string, deps: FetchStateDeps): Pr
   const scheme = deps.config.MesosHTTPSOn ? "https" : "http";
   const fail = (why: string): FetchResult => ({
     ok: false,
-    error: `Cannot fetch state from master ${q(master)}: ${why}`,
+    error: `Cannot fetch state from master ${quote(master)}: ${why}`,
   });
   const auth = deps.auth ?? noAuthenticator;
   for (const path of STATE_PATHS) {
@@ -138,7 +142,7 @@ async function singleFetch(host: string, port: string, deps: FetchStateDeps): Pr
     } catch (error) {
       return {
         ok: false,
-        error: `Cannot parse state from master ${q(master)} (${body.length} bytes): ${(error as Error).message}`,
+        error: `Cannot parse state from master ${quote(master)} (${body.length} bytes): ${errorMessage(error)}`,
       };
     }
   }
@@ -175,19 +179,6 @@ async function request(url: string, auth: Authenticator, deps: FetchStateDeps): 
     if (error instanceof NetError && error.code === "TOO_LARGE") {
       return { ok: false, error: `state larger than stateMaxBytes (${StateMaxBytes} bytes)` };
     }
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, error: errorMessage(error) };
   }
-}
-
-/** A value from a master or from ZooKeeper, quoted for a message (control characters escaped). */
-function q(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** Escapes every control character left in a message (JSON.stringify leaves DEL, C1, U+2028/9). */
-function escapeControls(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { errorMessage } from "../log/log-text.ts";
 import { isIp, splitHostPort } from "../net/ip.ts";
 import { readFramework, readTask } from "./_state-reader.ts";
 import { agentSchema, check, type TaskFields } from "./_state-schema.ts";
@@ -36,7 +37,7 @@ export function parseStateText(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `state is not valid JSON: ${error instanceof Error ? error.message : error}` };
+    return { ok: false, error: `state is not valid JSON: ${errorMessage(error)}` };
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Config } from "../config/config.ts";
+import { errorMessage } from "../log/log-text.ts";
 import type { Platform, TlsClientOptions } from "../platform.ts";
 
 export type TlsOptionsResult =
@@ -21,7 +22,7 @@ export async function loadTlsOptions(
     try {
       return await platform.readTextFile(path);
     } catch (error) {
-      return { error: `Cannot read ${key} "${path}" (config ${config.File}): ${(error as Error).message}` };
+      return { error: `Cannot read ${key} "${path}" (config ${config.File}): ${errorMessage(error)}` };
     }
   };
   let ca: string | undefined;

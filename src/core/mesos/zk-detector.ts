@@ -5,6 +5,10 @@
  *
  * @module
  */
+
+import { errorMessage, quote } from "../log/log-text.ts";
+import type { Logger } from "../log/logger.ts";
+import { realTimers, type Timers } from "../time/timers.ts";
 import { readMasters } from "./_zk-masters.ts";
 import type { MasterDetector } from "./master-detector.ts";
 import {
@@ -29,7 +33,7 @@ export interface ZkDetectorOptions {
   /** The configured masters: fallbacks until ZooKeeper reports membership. */
   readonly masters: readonly string[] | null;
   readonly createClient: ZkClientFactory;
-  readonly log?: { warn(message: string): void; info?(message: string): void };
+  readonly log?: Pick<Logger, "warn"> & Partial<Pick<Logger, "info">>;
   /** Session timeout; upstream: 60 s. */
   readonly sessionTimeoutMs?: number;
   /** Re-evaluate at most this often (upstream: once per second). */
@@ -41,17 +45,9 @@ export interface ZkDetectorOptions {
   /** Without a session for this long, "Cannot reach ZooKeeper" is logged (once per outage). */
   readonly unreachableAfterMs?: number;
   /** Timer functions and clock; injectable so tests drive time by hand. */
-  readonly timers?: {
-    setTimeout(callback: () => void, ms: number): unknown;
-    clearTimeout(handle: unknown): void;
-  };
+  readonly timers?: Timers;
   readonly now?: () => number;
 }
-
-const realTimers = {
-  setTimeout: (callback: () => void, ms: number): unknown => setTimeout(callback, ms),
-  clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /**
  * A detector watching `options.path` in ZooKeeper. Failures are logged once per cause
@@ -182,7 +178,7 @@ export function zkDetector(options: ZkDetectorOptions): MasterDetector {
 
   const succeeded = () => {
     retryMs = firstRetryMs;
-    if (lastCause !== "") log?.info?.(`ZooKeeper path ${q(path)} at ${servers} is readable again`);
+    if (lastCause !== "") log?.info?.(`ZooKeeper path ${quote(path)} at ${servers} is readable again`);
     lastCause = "";
   };
 
@@ -222,9 +218,9 @@ export function zkDetector(options: ZkDetectorOptions): MasterDetector {
           leaderNode = "";
           emit(withoutLeader(list));
         }
-        failed(`ZooKeeper path ${q(path)} does not exist at ${servers}; waiting for masters to register`);
+        failed(`ZooKeeper path ${quote(path)} does not exist at ${servers}; waiting for masters to register`);
       } else if (code !== "CONNECTION_LOSS" && code !== "SESSION_EXPIRED") {
-        failed(`Cannot read ZooKeeper path ${q(path)} at ${servers}: ${(error as Error).message}`);
+        failed(`Cannot read ZooKeeper path ${quote(path)} at ${servers}: ${errorMessage(error)}`);
       }
     } finally {
       running = false;
@@ -258,9 +254,4 @@ export function zkDetector(options: ZkDetectorOptions): MasterDetector {
       await session?.client.close();
     },
   };
-}
-
-/** A value from ZooKeeper (or a path), quoted for a log line with control characters escaped. */
-function q(value: string): string {
-  return JSON.stringify(value);
 }

@@ -10,6 +10,7 @@
  */
 
 import type { Config } from "../config/config.ts";
+import { errorMessage } from "../log/log-text.ts";
 import type { Authenticator } from "../mesos/auth.ts";
 import type { MastersList } from "../mesos/masters-list.ts";
 import { hostnamesToResolve, parseState } from "../mesos/state.ts";
@@ -106,7 +107,7 @@ export async function resolveHosts(
         if (addresses.length > 0) resolved.set(host, addresses);
         else warnings.push(`Cannot resolve host ${JSON.stringify(host)}: no addresses`);
       } catch (error) {
-        warnings.push(`Cannot resolve host ${JSON.stringify(host)}: ${(error as Error).message}`);
+        warnings.push(`Cannot resolve host ${JSON.stringify(host)}: ${errorMessage(error)}`);
       }
     }
   };

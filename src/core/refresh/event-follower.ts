@@ -14,6 +14,8 @@
  */
 
 import type { Config } from "../config/config.ts";
+import { escapeControls, quote } from "../log/log-text.ts";
+import type { WarnLogger } from "../log/logger.ts";
 import type { Authenticator } from "../mesos/auth.ts";
 import { ClusterView, taskKey } from "../mesos/cluster-view.ts";
 import { EventStream, type StreamDown } from "../mesos/event-stream.ts";
@@ -26,6 +28,7 @@ import type { RecordSet } from "../records/record-set.ts";
 import { generateRecords } from "../records/records.ts";
 import type { SnapshotStore } from "../records/snapshot.ts";
 import { type BaseUnitInput, type TaskUnitInput, UnitGenerator } from "../records/unit-records.ts";
+import { realTimers, type Timers } from "../time/timers.ts";
 
 /** What a successful poll found, handed over by the refresher. */
 export interface PollResult {
@@ -51,7 +54,7 @@ export interface FollowerDeps {
   readonly platform: Pick<Platform, "httpStream">;
   readonly config: Config;
   readonly store: SnapshotStore;
-  readonly log: { info(m: string): void; warn(m: string): void; error(m: string): void };
+  readonly log: WarnLogger;
   readonly now?: () => number;
   readonly timers?: {
     setTimeout(callback: () => void, ms: number): unknown;
@@ -70,7 +73,7 @@ const MAX_LOGGED = 20;
 export class EventFollower {
   readonly #deps: FollowerDeps;
   readonly #now: () => number;
-  readonly #timers: NonNullable<FollowerDeps["timers"]>;
+  readonly #timers: Timers;
   #stream: EventStream | undefined;
   #master = "";
   #poll: PollResult | undefined;
@@ -93,10 +96,7 @@ export class EventFollower {
   constructor(deps: FollowerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
-    this.#timers = deps.timers ?? {
-      setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    };
+    this.#timers = deps.timers ?? realTimers;
   }
 
   /** `events` while records come from the stream, `polling` otherwise (for `/ready`). */
@@ -168,7 +168,7 @@ export class EventFollower {
   #subscribed(snapshot: StreamSnapshot, master: string): void {
     this.#lastDown = "";
     this.#deps.observer?.connected?.(true);
-    this.#deps.log.info(`Following the event stream of master ${q(master)}`);
+    this.#deps.log.info(`Following the event stream of master ${quote(master)}`);
     const next = ClusterView.fromSnapshot(snapshot);
     const view = this.#view;
     if (view === undefined || this.#live === undefined || this.#queue !== undefined) {
@@ -191,7 +191,7 @@ export class EventFollower {
     const view = this.#view;
     if (view === undefined) return undefined;
     if (event.type === "UNKNOWN") {
-      this.#badInput("unknown-event", `Event stream: unknown event type ${q(event.name)} ignored`);
+      this.#badInput("unknown-event", `Event stream: unknown event type ${quote(event.name)} ignored`);
       return undefined;
     }
     const plan = view.plan(event);
@@ -367,7 +367,7 @@ export class EventFollower {
   #unsupported(master: string, status: number): void {
     this.#deps.observer?.connected?.(false);
     this.#deps.log.info(
-      `Master ${q(master)} has no operator API (HTTP ${status}): following it by polling every ${this.#deps.config.RefreshSeconds} s`,
+      `Master ${quote(master)} has no operator API (HTTP ${status}): following it by polling every ${this.#deps.config.RefreshSeconds} s`,
     );
     // Back to upstream's behaviour: each poll publishes its records.
     this.#view = undefined;
@@ -412,15 +412,6 @@ function sameResolved(
       return false;
   }
   return true;
-}
-
-const q = (value: string): string => JSON.stringify(value);
-
-function escapeControls(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }
 
 export { taskKey };

@@ -10,12 +10,15 @@
  */
 
 import type { Config } from "../config/config.ts";
+import { errorMessage, escapeControls, quote } from "../log/log-text.ts";
+import type { WarnLogger } from "../log/logger.ts";
 import { type Authenticator, createAuthenticator } from "../mesos/auth.ts";
 import type { MasterDetector } from "../mesos/master-detector.ts";
 import { initialMasters, leaderOf, type MastersList } from "../mesos/masters-list.ts";
 import { loadTlsOptions } from "../mesos/tls-options.ts";
 import type { Platform, TlsClientOptions } from "../platform.ts";
 import type { SnapshotStore } from "../records/snapshot.ts";
+import { realTimers, type Timers } from "../time/timers.ts";
 import { buildSnapshot, type SnapshotOutcome } from "./_build-snapshot.ts";
 import type { EventFollower } from "./event-follower.ts";
 
@@ -26,18 +29,14 @@ export interface RefreshResult {
   readonly error?: string;
 }
 
-/** Timer functions; injectable so tests drive time by hand. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { Timers } from "../time/timers.ts";
 
 export interface RefresherDeps {
   readonly platform: Platform;
   readonly config: Config;
   readonly detector: MasterDetector;
   readonly store: SnapshotStore;
-  readonly log: { info(m: string): void; warn(m: string): void; error(m: string): void };
+  readonly log: WarnLogger;
   /** Wall clock, milliseconds since the epoch. */
   readonly now?: () => number;
   readonly timers?: Timers;
@@ -53,11 +52,6 @@ export interface RefresherDeps {
 
 /** Warnings listed per refresh; the rest are counted. */
 const MAX_LOGGED_WARNINGS = 20;
-
-const realTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /** A promise resolved from outside: the follow-up refresh callers share. */
 interface FollowUp {
@@ -157,7 +151,7 @@ export class Refresher {
       void this.refreshNow();
       return;
     }
-    this.#deps.log.info(leader === "" ? "No leading master known" : `Leading master is now ${q(leader)}`);
+    this.#deps.log.info(leader === "" ? "No leading master known" : `Leading master is now ${quote(leader)}`);
     // SPEC 10 #38: a refresh stuck on the old leader (up to stateTimeoutSeconds) must not
     // delay the new one; it runs at once and the old one's result is discarded.
     const followUp = this.#followUp;
@@ -219,7 +213,7 @@ export class Refresher {
           : await buildSnapshot(masters, { ...this.#deps, auth: http.auth, tls: http.tls });
     } catch (error) {
       // A bug in generation must not end the loop; it is reported like a failed load.
-      outcome = { ok: false, error: `internal error: ${(error as Error).message}` };
+      outcome = { ok: false, error: `internal error: ${errorMessage(error)}` };
     }
     if (this.#stopped) return false;
     // Superseded: publish nothing, log nothing, count nothing; callers get the newer result.
@@ -270,9 +264,9 @@ export class Refresher {
   #succeeded(master: string): void {
     const { log } = this.#deps;
     if (this.#failures > 0) {
-      log.info(`State loaded again from master ${q(master)} after ${this.#failures} failed refresh(es)`);
+      log.info(`State loaded again from master ${quote(master)} after ${this.#failures} failed refresh(es)`);
     } else if (!this.#loadedOnce) {
-      log.info(`State loaded from master ${q(master)}`);
+      log.info(`State loaded from master ${quote(master)}`);
     }
     this.#loadedOnce = true;
     this.#failures = 0;
@@ -301,15 +295,4 @@ export class Refresher {
       this.#deps.log.warn(`... and ${fresh.length - MAX_LOGGED_WARNINGS} more new warnings in this state`);
     }
   }
-}
-
-/** A value from the state or from ZooKeeper, quoted for a log line (control characters escaped). */
-const q = (value: string): string => JSON.stringify(value);
-
-/** Escapes control characters, so no text from a master can start a fake log line. */
-function escapeControls(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }

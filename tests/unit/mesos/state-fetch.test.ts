@@ -198,7 +198,7 @@ describe("fetchState() (SPEC 3.4)", () => {
     expect(errors).toHaveLength(3);
     for (const e of errors) expect(e).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     expect(errors[0]).toBe(
-      'Cannot fetch state from master "10.0.0.1:5050": bad\\u000d\\u000aERROR: forged\\u2028line',
+      'Cannot fetch state from master "10.0.0.1:5050": bad\\r\\nERROR: forged\\u2028line',
     );
     expect(errors[2]).toBe('Invalid master address "no-port\\nERROR forged": want host:port');
   });
