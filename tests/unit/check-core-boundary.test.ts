@@ -13,7 +13,17 @@ afterAll(() => {
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), "layout-"));
   roots.push(root);
-  for (const folder of ["net", "config", "dns", "records", "mesos", "forward", "http", "metrics", "refresh"]) {
+  for (const folder of [
+    "net",
+    "config",
+    "dns",
+    "records",
+    "mesos",
+    "forward",
+    "http",
+    "metrics",
+    "refresh",
+  ]) {
     mkdirSync(join(root, "src/core", folder), { recursive: true });
   }
   for (const [path, text] of Object.entries(files)) {
@@ -53,11 +63,16 @@ describe("checkLayout()", () => {
     const root = tree({
       "src/core/net/a.ts": 'import { b } from "./b.ts";\nexport const a = () => b;\n',
       "src/core/net/b.ts": 'import { a } from "./a.ts";\nexport const b = () => a;\n',
-      "src/core/net/c.ts": 'import { readFileSync } from "node:fs";\nexport const c = () => process.exit(readFileSync.length);\n',
+      "src/core/net/c.ts":
+        'import { readFileSync } from "node:fs";\nexport const c = () => process.exit(readFileSync.length);\n',
     });
     const problems = checkLayout(root);
-    expect(problems).toContain('src/core/net/c.ts: imports "node:fs": src/core imports only runtime-neutral packages');
-    expect(problems).toContain('src/core/net/c.ts:2: uses the runtime global "process": src/core is runtime-free');
+    expect(problems).toContain(
+      'src/core/net/c.ts: imports "node:fs": src/core imports only runtime-neutral packages',
+    );
+    expect(problems).toContain(
+      'src/core/net/c.ts:2: uses the runtime global "process": src/core is runtime-free',
+    );
     expect(problems).toContain("import circle: src/core/net/a.ts -> src/core/net/b.ts -> src/core/net/a.ts");
     expect(problems).toHaveLength(3);
   });
