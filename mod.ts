@@ -47,12 +47,16 @@
  * await app.stop();
  * ```
  *
+ * For leader detection through ZooKeeper, pass
+ * `zkDetector({ servers, path: "/mesos", masters: null, createClient: await loadZkClientFactory() })`
+ * as `detector`.
+ *
  * @module
  */
 import { exitProcess, processArgs } from "./src/adapters/process.ts";
 import { main } from "./src/main.ts";
 
-export { detectPlatform } from "./src/adapters/select.ts";
+export { detectPlatform, loadZkClientFactory } from "./src/adapters/select.ts";
 export type { App, AppOptions, Logger } from "./src/core/app.ts";
 export { startApp } from "./src/core/app.ts";
 export type { Config } from "./src/core/config/config.ts";
@@ -61,6 +65,7 @@ export { loadConfig } from "./src/core/config/config-load.ts";
 export { staticDetector } from "./src/core/mesos/master-detector.ts";
 export { parseState, parseStateText } from "./src/core/mesos/state.ts";
 export type { MesosState } from "./src/core/mesos/state-model.ts";
+export { zkDetector } from "./src/core/mesos/zk-detector.ts";
 export type { Platform } from "./src/core/platform.ts";
 export type { RecordSet } from "./src/core/records/record-set.ts";
 export { generateRecords } from "./src/core/records/records.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { detectPlatform } from "./adapters/select.ts";
+import { detectPlatform, loadZkClientFactory } from "./adapters/select.ts";
 import { runCli } from "./cli.ts";
 import { runRecordsCommand } from "./commands/records.ts";
 import { runServe } from "./commands/serve.ts";
@@ -19,7 +19,13 @@ export async function main(args: string[]): Promise<number> {
     version: VERSION,
     stdout: (line) => console.log(line),
     stderr: (line) => console.error(line),
-    serve: (config, verbose) => runServe(config, { platform, version: VERSION, log: createLogger(verbose) }),
+    serve: (config, verbose) =>
+      runServe(config, {
+        platform,
+        version: VERSION,
+        log: createLogger(verbose),
+        zookeeper: loadZkClientFactory,
+      }),
     records: (options) =>
       runRecordsCommand(options, {
         platform,

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { createZkClient } from "../adapters/zookeeper.ts";
 import { type App, type Logger, startApp } from "../core/app.ts";
 import type { Config } from "../core/config/config.ts";
 import { parseZkUrl } from "../core/config/zk-url.ts";
 import { configView } from "../core/http/config-view.ts";
 import { errorMessage } from "../core/log/log-text.ts";
 import { type MasterDetector, staticDetector } from "../core/mesos/master-detector.ts";
+import type { ZkClientFactory } from "../core/mesos/zk-client.ts";
 import { zkDetector } from "../core/mesos/zk-detector.ts";
 import type { Platform } from "../core/platform.ts";
 
@@ -18,10 +18,19 @@ export interface ServeDeps {
   readonly platform: Platform;
   readonly version: string;
   readonly log: Logger;
+  /** The ZooKeeper client factory, asked for only when `zk` names an ensemble. */
+  readonly zookeeper: () => Promise<ZkClientFactory>;
 }
 
-/** The detector for `config`: ZooKeeper when `zk` is set, else the static masters list. */
-export function detectorFor(config: Config, log: Logger): MasterDetector | string {
+/**
+ * The detector for `config`: ZooKeeper when `zk` is set, else the static masters list.
+ * `zookeeper` is called only for a ZooKeeper URL.
+ */
+export async function detectorFor(
+  config: Config,
+  log: Logger,
+  zookeeper: () => Promise<ZkClientFactory>,
+): Promise<MasterDetector | string> {
   if (config.Zk === "") return staticDetector(config);
   const parsed = parseZkUrl(config.Zk);
   if (!parsed.ok) return parsed.error;
@@ -32,7 +41,7 @@ export function detectorFor(config: Config, log: Logger): MasterDetector | strin
     path: target.path,
     credentials: target.credentials,
     masters: config.Masters,
-    createClient: createZkClient,
+    createClient: await zookeeper(),
     log,
   });
 }
@@ -55,7 +64,7 @@ function logStartup(config: Config, log: Logger): void {
 export async function runServe(config: Config, deps: ServeDeps): Promise<number> {
   const { log } = deps;
   logStartup(config, log);
-  const detector = detectorFor(config, log);
+  const detector = await detectorFor(config, log, deps.zookeeper);
   if (typeof detector === "string") {
     log.error(detector);
     return 2;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ZkClientFactory } from "../../src/core/mesos/zk-client.ts";
 import type { NetErrorCode, Platform, RuntimeName } from "../../src/core/platform.ts";
 
 /** Environment variables the runners set for cases that need a fixture they start. */
@@ -13,19 +14,27 @@ export const FIXTURE_ENV = {
   caFile: "CONTRACT_CA_FILE",
   otherCaFile: "CONTRACT_OTHER_CA_FILE",
   blackholePort: "CONTRACT_BLACKHOLE_PORT",
+  /** `127.0.0.1:<port>` of a ZooKeeper server. */
+  zkServers: "CONTRACT_ZK_SERVERS",
   /** Always set by the runners to `present`. */
   marker: "CONTRACT_MARKER",
 } as const;
 
-/** Fixtures needing an external tool: `tls` (openssl), `blackhole` (python3). */
-export type Fixture = "tls" | "blackhole";
+/** Fixtures needing an external tool: `tls` (openssl), `blackhole` (python3), `zookeeper` (Debian's). */
+export type Fixture = "tls" | "blackhole" | "zookeeper";
+
+/** Adapters beside the Platform that some cases exercise, as the adapter selector gives them. */
+export interface CaseAdapters {
+  /** `loadZkClientFactory()`; absent where there is no ZooKeeper (the memory platform). */
+  readonly createZkClient?: ZkClientFactory;
+}
 
 export interface ContractCase {
   readonly name: string;
   readonly needs?: readonly Fixture[];
   /** Known gaps: the runtime on which the case cannot pass, and why. */
   readonly skip?: Partial<Record<RuntimeName, string>>;
-  run(platform: Platform, assert: Assert): Promise<void>;
+  run(platform: Platform, assert: Assert, adapters: CaseAdapters): Promise<void>;
 }
 
 export interface CaseResult {
@@ -132,11 +141,16 @@ export function fixtureEnv(platform: Platform, name: string): string {
 }
 
 /** Runs one case on `platform`, never throwing; a declared gap becomes a skip. */
-export async function runCase(c: ContractCase, platform: Platform, timeoutMs = 15_000): Promise<CaseResult> {
+export async function runCase(
+  c: ContractCase,
+  platform: Platform,
+  adapters: CaseAdapters = {},
+  timeoutMs = 15_000,
+): Promise<CaseResult> {
   const gap = c.skip?.[platform.name];
   if (gap !== undefined) return { name: c.name, ok: true, skipped: gap };
   try {
-    await within(c.run(platform, assert), timeoutMs, `case "${c.name}"`);
+    await within(c.run(platform, assert, adapters), timeoutMs, `case "${c.name}"`);
     return { name: c.name, ok: true };
   } catch (err) {
     const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -1,8 +1,9 @@
 /**
  * Fixtures the runners start before the cases (in the Bun test process): a test CA and
- * server certificate made with `openssl`, an HTTPS server signed by it, and a TCP "blackhole"
- * (a python3 listener with a full accept queue, so SYNs are dropped). Cases find them through
- * the environment variables of `FIXTURE_ENV`.
+ * server certificate made with `openssl`, an HTTPS server signed by it, a TCP "blackhole"
+ * (a python3 listener with a full accept queue, so SYNs are dropped) and a ZooKeeper server
+ * (Debian's `zookeeper` package). Cases find them through the environment variables of
+ * `FIXTURE_ENV`.
  *
  * @module
  */
@@ -10,15 +11,23 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { startZooKeeper, zookeeperMissing } from "../_zookeeper.ts";
 import { type ContractCase, FIXTURE_ENV, type Fixture } from "./_case-kit.ts";
 
-const TOOL: Record<Fixture, string> = { tls: "openssl", blackhole: "python3" };
+const installed = (tool: string) => (Bun.which(tool) === null ? `${tool} is not installed` : undefined);
+
+/** Why each fixture cannot start here, or undefined when it can. */
+const MISSING: Record<Fixture, () => string | undefined> = {
+  tls: () => installed("openssl"),
+  blackhole: () => installed("python3"),
+  zookeeper: zookeeperMissing,
+};
 
 /** Why `c` cannot run here (a missing tool), or undefined when it can. */
 export function missingTool(c: ContractCase): string | undefined {
   for (const need of c.needs ?? []) {
-    if (Bun.which(TOOL[need]) === null)
-      return `${TOOL[need]} is not installed (needed for the ${need} fixture)`;
+    const missing = MISSING[need]();
+    if (missing !== undefined) return `${missing} (needed for the ${need} fixture)`;
   }
   return undefined;
 }
@@ -173,6 +182,11 @@ export async function startFixtures(): Promise<Fixtures> {
       await hole.proc.exited;
     });
     env[FIXTURE_ENV.blackholePort] = String(hole.port);
+  }
+  if (MISSING.zookeeper() === undefined) {
+    const zk = await startZooKeeper();
+    stops.unshift(() => zk.dispose());
+    env[FIXTURE_ENV.zkServers] = zk.servers;
   }
   return {
     dir,

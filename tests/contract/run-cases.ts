@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { detectPlatform } from "../../src/adapters/select.ts";
+import { detectPlatform, loadZkClientFactory } from "../../src/adapters/select.ts";
 import { cases, runCase } from "./platform.case.ts";
 
 const platform = await detectPlatform();
+const adapters = { createZkClient: await loadZkClientFactory() };
 let failed = 0;
 for (const c of cases) {
-  const result = await runCase(c, platform);
+  const result = await runCase(c, platform, adapters);
   if (!result.ok) failed++;
   console.log(JSON.stringify(result));
 }

@@ -13,8 +13,8 @@ import {
 import { createZkClient } from "../../src/adapters/zookeeper.ts";
 import type { ZkClient } from "../../src/core/mesos/zk-client.ts";
 import { zkDetector } from "../../src/core/mesos/zk-detector.ts";
+import { startZooKeeper, type ZooKeeperServer, zookeeperMissing } from "../_zookeeper.ts";
 import { eventually, leaderPort, STATE, startRefresher } from "./_refresher-harness.ts";
-import { startZooKeeper, type ZooKeeperServer, zookeeperMissing } from "./_zookeeper.ts";
 
 const missing = zookeeperMissing();
 const skip = missing !== undefined && process.env.CI !== "true";

@@ -10,7 +10,7 @@ import * as v from "valibot";
 import { errorMessage } from "../log/log-text.ts";
 import { objectEntries } from "./_json-object-entries.ts";
 import { findJsonSyntaxError } from "./_json-syntax-error.ts";
-import { type Config, defaultConfig } from "./config.ts";
+import { CONFIG_KEYS, CONFIG_NAMES, type Config, defaultConfig } from "./config.ts";
 
 /** A configuration problem, with one human-readable line in `message`. */
 export interface ConfigError {
@@ -30,56 +30,6 @@ export type ConfigResult =
   | { ok: true; config: Config; warnings: string[] }
   | { ok: false; error: ConfigError };
 
-type Kind = "int" | "int32" | "uint16" | "uint32" | "string" | "bool" | "list" | "zones" | "creds";
-
-// Go field types of upstream's Config struct; the extension keys are plain ints/bools.
-const KINDS: Record<keyof Config, Kind> = {
-  RefreshSeconds: "int",
-  Port: "int",
-  Timeout: "int",
-  StateTimeoutSeconds: "int",
-  ZkDetectionTimeout: "int",
-  HttpPort: "int",
-  TTL: "int32",
-  SRVRecordDefaultWeight: "uint16",
-  SOASerial: "uint32",
-  SOARefresh: "uint32",
-  SOARetry: "uint32",
-  SOAExpire: "uint32",
-  SOAMinttl: "uint32",
-  SOAMname: "string",
-  SOARname: "string",
-  Masters: "list",
-  ZoneResolvers: "zones",
-  Resolvers: "list",
-  IPSources: "list",
-  Zk: "string",
-  Domain: "string",
-  File: "string",
-  Listener: "string",
-  HTTPListener: "string",
-  RecurseOn: "bool",
-  DnsOn: "bool",
-  HttpOn: "bool",
-  ExternalOn: "bool",
-  EnforceRFC952: "bool",
-  SetTruncateBit: "bool",
-  EnumerationOn: "bool",
-  MesosHTTPSOn: "bool",
-  CACertFile: "string",
-  CertFile: "string",
-  KeyFile: "string",
-  MesosCredentials: "creds",
-  IAMConfigFile: "string",
-  MesosAuthentication: "string",
-  ForwardCacheSize: "int",
-  ForwardCacheMaxTTL: "int",
-  ForwardMaxInFlight: "int",
-  StateMaxBytes: "int",
-  ReadyMaxAgeSeconds: "int",
-  EventStreamOn: "bool",
-};
-
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 const STRING_LIST = v.array(v.string());
 
@@ -98,9 +48,7 @@ const EXPECTED_OVERRIDE: Partial<Record<keyof Config, string>> = {
   HttpPort: "an integer 0..65535",
 };
 
-const KEY_INDEX = new Map<string, keyof Config>(
-  (Object.keys(KINDS) as (keyof Config)[]).map((name) => [asciiLower(name), name]),
-);
+const KEY_INDEX = new Map<string, keyof Config>(CONFIG_NAMES.map((name) => [asciiLower(name), name]));
 
 /** ASCII-only lower-casing, as upstream's key matching (no Unicode folding). */
 function asciiLower(text: string): string {
@@ -209,7 +157,7 @@ function applyField(
   const value: unknown = JSON.parse(valueText);
   // Each kind's schema guarantees the value's type matches the field being written.
   const target = config as unknown as Record<string, unknown>;
-  const kind = KINDS[name];
+  const kind = CONFIG_KEYS[name].kind;
   switch (kind) {
     case "list": {
       if (value === null) {

@@ -7,7 +7,7 @@
  */
 
 import { classifyIp, isIp, parsePort, splitHostPort } from "../net/ip.ts";
-import type { Config } from "./config.ts";
+import { CONFIG_KEYS, type Config } from "./config.ts";
 import type { ConfigError } from "./config-parse.ts";
 import { showValue } from "./config-parse.ts";
 import { parseZkUrl, redactZk } from "./zk-url.ts";
@@ -22,26 +22,26 @@ const HOSTNAME = /^[a-zA-Z0-9_-]+(?:\.[a-zA-Z0-9_-]+)*\.?$/;
  */
 export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-/** Integer settings and their accepted ranges; the key is the documented spelling. */
-const RANGES: ReadonlyArray<[keyof Config, string, number, number]> = [
-  ["RefreshSeconds", "refreshSeconds", 1, MAX_TIMER_SECONDS],
-  ["StateTimeoutSeconds", "stateTimeoutSeconds", 1, MAX_TIMER_SECONDS],
-  ["Port", "port", 0, 65535],
-  ["HttpPort", "httpport", 0, 65535],
-  ["Timeout", "timeout", 0, MAX_TIMER_SECONDS],
-  ["ZkDetectionTimeout", "zkDetectionTimeout", 0, MAX_TIMER_SECONDS],
-  ["TTL", "ttl", 0, 2 ** 31 - 1],
-  ["SRVRecordDefaultWeight", "srvRecordDefaultWeight", 0, 65535],
-  ["SOASerial", "SOASerial", 0, 2 ** 32 - 1],
-  ["SOARefresh", "SOARefresh", 0, 2 ** 32 - 1],
-  ["SOARetry", "SOARetry", 0, 2 ** 32 - 1],
-  ["SOAExpire", "SOAExpire", 0, 2 ** 32 - 1],
-  ["SOAMinttl", "SOAMinttl", 0, 2 ** 32 - 1],
-  ["ForwardCacheSize", "forwardCacheSize", 0, Number.MAX_SAFE_INTEGER],
-  ["ForwardCacheMaxTTL", "forwardCacheMaxTTL", 0, MAX_TIMER_SECONDS],
-  ["ForwardMaxInFlight", "forwardMaxInFlight", 1, Number.MAX_SAFE_INTEGER],
-  ["StateMaxBytes", "stateMaxBytes", 1024, Number.MAX_SAFE_INTEGER],
-  ["ReadyMaxAgeSeconds", "readyMaxAgeSeconds", 0, MAX_TIMER_SECONDS],
+/** Integer settings and their accepted ranges. */
+const RANGES: ReadonlyArray<[keyof Config, number, number]> = [
+  ["RefreshSeconds", 1, MAX_TIMER_SECONDS],
+  ["StateTimeoutSeconds", 1, MAX_TIMER_SECONDS],
+  ["Port", 0, 65535],
+  ["HttpPort", 0, 65535],
+  ["Timeout", 0, MAX_TIMER_SECONDS],
+  ["ZkDetectionTimeout", 0, MAX_TIMER_SECONDS],
+  ["TTL", 0, 2 ** 31 - 1],
+  ["SRVRecordDefaultWeight", 0, 65535],
+  ["SOASerial", 0, 2 ** 32 - 1],
+  ["SOARefresh", 0, 2 ** 32 - 1],
+  ["SOARetry", 0, 2 ** 32 - 1],
+  ["SOAExpire", 0, 2 ** 32 - 1],
+  ["SOAMinttl", 0, 2 ** 32 - 1],
+  ["ForwardCacheSize", 0, Number.MAX_SAFE_INTEGER],
+  ["ForwardCacheMaxTTL", 0, MAX_TIMER_SECONDS],
+  ["ForwardMaxInFlight", 1, Number.MAX_SAFE_INTEGER],
+  ["StateMaxBytes", 1024, Number.MAX_SAFE_INTEGER],
+  ["ReadyMaxAgeSeconds", 0, MAX_TIMER_SECONDS],
 ];
 
 /** Returns the first problem with `config`, or undefined when it is usable. */
@@ -98,7 +98,8 @@ function firstProblem(c: Config): Problem | undefined {
 
 /** Ranges, listener addresses and the ZooKeeper URL: checks upstream never made (SPEC 10 #29). */
 function checkAdditions(c: Config): Problem | undefined {
-  for (const [name, key, min, max] of RANGES) {
+  for (const [name, min, max] of RANGES) {
+    const key = CONFIG_KEYS[name].json;
     const value = c[name] as number;
     if (!Number.isInteger(value) || value < min || value > max) {
       const expected =
@@ -111,10 +112,8 @@ function checkAdditions(c: Config): Problem | undefined {
       return [key, `key "${key}": expected ${expected}, got ${got}`, got, expected];
     }
   }
-  for (const [name, key] of [
-    ["Listener", "listener"],
-    ["HTTPListener", "httplistener"],
-  ] as const) {
+  for (const name of ["Listener", "HTTPListener"] as const) {
+    const key = CONFIG_KEYS[name].json;
     if (!isIp(c[name])) {
       const got = showValue(c[name]);
       return [key, `key "${key}": expected an IP address to listen on, got ${got}`, got, "an IP address"];

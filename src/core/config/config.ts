@@ -1,7 +1,9 @@
 /**
  * The effective configuration: upstream Mesos-DNS's `config.json` settings under their
- * canonical names (SPEC 2.2, the key order of `/v1/config`), plus this project's own
- * additions, which upstream ignores as unknown keys.
+ * canonical names (SPEC 2.2), plus this project's own additions, which upstream ignores as
+ * unknown keys. {@link CONFIG_KEYS} is the one list of keys: their spelling, how they decode,
+ * their defaults, and which `/v1/config` shows in which order. Adding a key is one entry there
+ * (and one field of {@link UpstreamConfig} or {@link ExtendedConfig}).
  *
  * Parsing and validation live in `config-parse.ts` and `config-validate.ts`.
  *
@@ -14,7 +16,7 @@ export interface MesosCredentials {
   Secret: string;
 }
 
-/** Upstream's settings, in `/v1/config` order. */
+/** Upstream's settings (their order is {@link CONFIG_KEYS}'s). */
 export interface UpstreamConfig {
   RefreshSeconds: number;
   Port: number;
@@ -64,73 +66,138 @@ export interface UpstreamConfig {
 export interface ExtendedConfig {
   /**
    * Forwarded-answer cache entries; 0 turns the cache off. The cache also holds at most this
-   * many KiB, and never a reply over 4096 bytes. Key `forwardCacheSize`.
+   * many KiB, and never a reply over 4096 bytes.
    */
   ForwardCacheSize: number;
-  /** Upper bound on the TTL of a cached forwarded answer, seconds. Key `forwardCacheMaxTTL`. */
+  /** Upper bound on the TTL of a cached forwarded answer, seconds. */
   ForwardCacheMaxTTL: number;
-  /** Forwarded queries in flight at once; excess gets SERVFAIL. Key `forwardMaxInFlight`. */
+  /** Forwarded queries in flight at once; excess gets SERVFAIL. */
   ForwardMaxInFlight: number;
-  /** A state document larger than this many bytes is abandoned. Key `stateMaxBytes`. */
+  /** A state document larger than this many bytes is abandoned. */
   StateMaxBytes: number;
-  /** `/ready` fails when the loaded state is older than this; 0 means 3 x RefreshSeconds. Key `readyMaxAgeSeconds`. */
+  /** `/ready` fails when the loaded state is older than this; 0 means 3 x RefreshSeconds. */
   ReadyMaxAgeSeconds: number;
   /**
    * Follow the leading master's operator API event stream for records fresh within
    * milliseconds; polling continues as reconciliation. False: poll only, as upstream.
-   * Key `EventStreamOn`.
    */
   EventStreamOn: boolean;
 }
 
 export type Config = UpstreamConfig & ExtendedConfig;
 
-/** Upstream's defaults (SPEC 2.2) and ours. `File` and `SOASerial` are filled in at load time. */
+/**
+ * How a key's JSON value decodes: the Go field type of upstream's struct (`int`, `int32`,
+ * `uint16`, `uint32`, `string`, `bool`, `[]string`, the zone map, the credentials struct).
+ */
+export type ConfigKind =
+  | "int"
+  | "int32"
+  | "uint16"
+  | "uint32"
+  | "string"
+  | "bool"
+  | "list"
+  | "zones"
+  | "creds";
+
+/** The kinds a field of type `T` can decode as. */
+type KindFor<T> = [T] extends [boolean]
+  ? "bool"
+  : [T] extends [number]
+    ? "int" | "int32" | "uint16" | "uint32"
+    : [T] extends [string]
+      ? "string"
+      : [T] extends [string[] | null]
+        ? "list"
+        : [T] extends [MesosCredentials]
+          ? "creds"
+          : [T] extends [Record<string, string[]>]
+            ? "zones"
+            : never;
+
+/** One `config.json` key. */
+export interface ConfigKey<K extends keyof Config> {
+  /** The documented spelling, as messages name the key (matching is case-insensitive). */
+  readonly json: string;
+  readonly kind: KindFor<Config[K]>;
+  /** The default; {@link defaultConfig} hands out copies. */
+  readonly default: Config[K];
+  /**
+   * `upstream`: one of upstream's settings, shown by `/v1/config` at its place in
+   * {@link CONFIG_KEYS}; `ours`: an addition upstream ignores, never shown there.
+   */
+  readonly origin: K extends keyof ExtendedConfig ? "ours" : "upstream";
+}
+
+/**
+ * Every key, upstream's first in the order its struct marshals them for `/v1/config`
+ * (SPEC 8.2), then ours. Defaults are upstream's (SPEC 2.2) and ours; `File` and `SOASerial`
+ * are filled in at load time.
+ */
+export const CONFIG_KEYS: { readonly [K in keyof Config]: ConfigKey<K> } = {
+  RefreshSeconds: { json: "refreshSeconds", kind: "int", default: 60, origin: "upstream" },
+  Port: { json: "port", kind: "int", default: 53, origin: "upstream" },
+  Timeout: { json: "timeout", kind: "int", default: 5, origin: "upstream" },
+  StateTimeoutSeconds: { json: "stateTimeoutSeconds", kind: "int", default: 300, origin: "upstream" },
+  ZkDetectionTimeout: { json: "zkDetectionTimeout", kind: "int", default: 30, origin: "upstream" },
+  HttpPort: { json: "httpport", kind: "int", default: 8123, origin: "upstream" },
+  TTL: { json: "ttl", kind: "int32", default: 60, origin: "upstream" },
+  SRVRecordDefaultWeight: { json: "srvRecordDefaultWeight", kind: "uint16", default: 1, origin: "upstream" },
+  SOASerial: { json: "SOASerial", kind: "uint32", default: 0, origin: "upstream" },
+  SOARefresh: { json: "SOARefresh", kind: "uint32", default: 60, origin: "upstream" },
+  SOARetry: { json: "SOARetry", kind: "uint32", default: 600, origin: "upstream" },
+  SOAExpire: { json: "SOAExpire", kind: "uint32", default: 86400, origin: "upstream" },
+  SOAMinttl: { json: "SOAMinttl", kind: "uint32", default: 60, origin: "upstream" },
+  SOAMname: { json: "SOAMname", kind: "string", default: "ns1.mesos.", origin: "upstream" },
+  SOARname: { json: "SOARname", kind: "string", default: "root.ns1.mesos.", origin: "upstream" },
+  Masters: { json: "masters", kind: "list", default: null, origin: "upstream" },
+  ZoneResolvers: { json: "zoneResolvers", kind: "zones", default: {}, origin: "upstream" },
+  Resolvers: { json: "resolvers", kind: "list", default: ["8.8.8.8"], origin: "upstream" },
+  IPSources: { json: "IPSources", kind: "list", default: ["netinfo", "mesos", "host"], origin: "upstream" },
+  Zk: { json: "zk", kind: "string", default: "", origin: "upstream" },
+  Domain: { json: "domain", kind: "string", default: "mesos", origin: "upstream" },
+  File: { json: "File", kind: "string", default: "", origin: "upstream" },
+  Listener: { json: "listener", kind: "string", default: "0.0.0.0", origin: "upstream" },
+  HTTPListener: { json: "httplistener", kind: "string", default: "0.0.0.0", origin: "upstream" },
+  RecurseOn: { json: "recurseon", kind: "bool", default: true, origin: "upstream" },
+  DnsOn: { json: "dnson", kind: "bool", default: true, origin: "upstream" },
+  HttpOn: { json: "httpon", kind: "bool", default: true, origin: "upstream" },
+  ExternalOn: { json: "externalon", kind: "bool", default: true, origin: "upstream" },
+  EnforceRFC952: { json: "enforceRFC952", kind: "bool", default: false, origin: "upstream" },
+  SetTruncateBit: { json: "SetTruncateBit", kind: "bool", default: true, origin: "upstream" },
+  EnumerationOn: { json: "EnumerationOn", kind: "bool", default: true, origin: "upstream" },
+  MesosHTTPSOn: { json: "mesosHTTPSOn", kind: "bool", default: false, origin: "upstream" },
+  CACertFile: { json: "caCertFile", kind: "string", default: "", origin: "upstream" },
+  CertFile: { json: "certFile", kind: "string", default: "", origin: "upstream" },
+  KeyFile: { json: "keyFile", kind: "string", default: "", origin: "upstream" },
+  MesosCredentials: {
+    json: "mesosCredentials",
+    kind: "creds",
+    default: { Principal: "", Secret: "" },
+    origin: "upstream",
+  },
+  IAMConfigFile: { json: "IAMConfigFile", kind: "string", default: "", origin: "upstream" },
+  MesosAuthentication: { json: "mesosAuthentication", kind: "string", default: "", origin: "upstream" },
+  ForwardCacheSize: { json: "forwardCacheSize", kind: "int", default: 10000, origin: "ours" },
+  ForwardCacheMaxTTL: { json: "forwardCacheMaxTTL", kind: "int", default: 3600, origin: "ours" },
+  ForwardMaxInFlight: { json: "forwardMaxInFlight", kind: "int", default: 2048, origin: "ours" },
+  StateMaxBytes: { json: "stateMaxBytes", kind: "int", default: 256 * 1024 * 1024, origin: "ours" },
+  ReadyMaxAgeSeconds: { json: "readyMaxAgeSeconds", kind: "int", default: 0, origin: "ours" },
+  EventStreamOn: { json: "EventStreamOn", kind: "bool", default: true, origin: "ours" },
+};
+
+/** Every key's name, in {@link CONFIG_KEYS} order. */
+export const CONFIG_NAMES = Object.keys(CONFIG_KEYS) as ReadonlyArray<keyof Config>;
+
+/** Upstream's keys in the order its struct marshals them: the keys of `/v1/config`. */
+export const UPSTREAM_NAMES: ReadonlyArray<keyof UpstreamConfig> = CONFIG_NAMES.filter(
+  (name): name is keyof UpstreamConfig => CONFIG_KEYS[name].origin === "upstream",
+);
+
+/** The defaults of {@link CONFIG_KEYS}, as a fresh object whose lists and maps are copies. */
 export function defaultConfig(): Config {
-  return {
-    RefreshSeconds: 60,
-    Port: 53,
-    Timeout: 5,
-    StateTimeoutSeconds: 300,
-    ZkDetectionTimeout: 30,
-    HttpPort: 8123,
-    TTL: 60,
-    SRVRecordDefaultWeight: 1,
-    SOASerial: 0,
-    SOARefresh: 60,
-    SOARetry: 600,
-    SOAExpire: 86400,
-    SOAMinttl: 60,
-    SOAMname: "ns1.mesos.",
-    SOARname: "root.ns1.mesos.",
-    Masters: null,
-    ZoneResolvers: {},
-    Resolvers: ["8.8.8.8"],
-    IPSources: ["netinfo", "mesos", "host"],
-    Zk: "",
-    Domain: "mesos",
-    File: "",
-    Listener: "0.0.0.0",
-    HTTPListener: "0.0.0.0",
-    RecurseOn: true,
-    DnsOn: true,
-    HttpOn: true,
-    ExternalOn: true,
-    EnforceRFC952: false,
-    SetTruncateBit: true,
-    EnumerationOn: true,
-    MesosHTTPSOn: false,
-    CACertFile: "",
-    CertFile: "",
-    KeyFile: "",
-    MesosCredentials: { Principal: "", Secret: "" },
-    IAMConfigFile: "",
-    MesosAuthentication: "",
-    ForwardCacheSize: 10000,
-    ForwardCacheMaxTTL: 3600,
-    ForwardMaxInFlight: 2048,
-    StateMaxBytes: 256 * 1024 * 1024,
-    ReadyMaxAgeSeconds: 0,
-    EventStreamOn: true,
-  };
+  const config: Partial<Record<keyof Config, unknown>> = {};
+  for (const name of CONFIG_NAMES) config[name] = structuredClone(CONFIG_KEYS[name].default);
+  return config as Config;
 }

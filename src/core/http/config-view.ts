@@ -1,56 +1,15 @@
 /**
- * The `/v1/config` document (SPEC 8.2): upstream's settings only, in upstream's key order.
+ * The `/v1/config` document (SPEC 8.2): upstream's settings only, in upstream's key order
+ * (`UPSTREAM_NAMES`, from the key table in `config/config.ts`).
  *
  * @module
  */
 
-import type { Config, UpstreamConfig } from "../config/config.ts";
+import { type Config, UPSTREAM_NAMES } from "../config/config.ts";
 import { MASKED_SECRET, redactZk } from "../config/zk-url.ts";
 
 /** Shown instead of a non-empty Basic-auth secret (upstream shows it in clear, SPEC 10 #20). */
 export { MASKED_SECRET };
-
-/** Keys of `/v1/config`, in the order upstream's struct marshals them. */
-const VIEW_KEYS: ReadonlyArray<keyof UpstreamConfig> = [
-  "RefreshSeconds",
-  "Port",
-  "Timeout",
-  "StateTimeoutSeconds",
-  "ZkDetectionTimeout",
-  "HttpPort",
-  "TTL",
-  "SRVRecordDefaultWeight",
-  "SOASerial",
-  "SOARefresh",
-  "SOARetry",
-  "SOAExpire",
-  "SOAMinttl",
-  "SOAMname",
-  "SOARname",
-  "Masters",
-  "ZoneResolvers",
-  "Resolvers",
-  "IPSources",
-  "Zk",
-  "Domain",
-  "File",
-  "Listener",
-  "HTTPListener",
-  "RecurseOn",
-  "DnsOn",
-  "HttpOn",
-  "ExternalOn",
-  "EnforceRFC952",
-  "SetTruncateBit",
-  "EnumerationOn",
-  "MesosHTTPSOn",
-  "CACertFile",
-  "CertFile",
-  "KeyFile",
-  "MesosCredentials",
-  "IAMConfigFile",
-  "MesosAuthentication",
-];
 
 /**
  * The object `/v1/config` serialises. Lists and maps are copies; `ZoneResolvers` keys are sorted
@@ -59,7 +18,7 @@ const VIEW_KEYS: ReadonlyArray<keyof UpstreamConfig> = [
  */
 export function configView(config: Config): Record<string, unknown> {
   const view: Record<string, unknown> = {};
-  for (const key of VIEW_KEYS) {
+  for (const key of UPSTREAM_NAMES) {
     const value = config[key];
     view[key] = Array.isArray(value) ? [...value] : value;
   }

@@ -15,21 +15,22 @@ describe("findJsonSyntaxError()", () => {
     }
   });
   test("findJsonSyntaxError() agrees with JSON.parse on what is invalid", () => {
-    for (const text of [
-      "{,}",
-      "[1,]",
-      '{"a" 1}',
-      '{"a":}',
-      "-",
-      "1.",
-      "1e",
-      "nul",
-      '"\\u12"',
-      "[1 2]",
-      "{'a': 1}",
-    ]) {
+    const END = "unexpected end of input";
+    for (const [text, column, problem] of [
+      ["{,}", 2, 'unexpected ","'],
+      ["[1,]", 4, 'unexpected "]"'],
+      ['{"a" 1}', 6, 'unexpected "1"'],
+      ['{"a":}', 6, 'unexpected "}"'],
+      ["-", 2, END],
+      ["1.", 3, END],
+      ["1e", 3, END],
+      ["nul", 4, END],
+      ['"\\u12"', 6, 'unexpected "\\""'],
+      ["[1 2]", 4, 'unexpected "2"'],
+      ["{'a': 1}", 2, `unexpected "'"`],
+    ] as const) {
       expect(() => JSON.parse(text)).toThrow();
-      expect(findJsonSyntaxError(text)).toBeDefined();
+      expect(findJsonSyntaxError(text)).toEqual({ line: 1, column, problem });
     }
   });
   test("findJsonSyntaxError() counts columns in characters, not UTF-16 units", () => {

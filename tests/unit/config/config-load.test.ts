@@ -207,7 +207,9 @@ describe("loadConfig() TLS files (SPEC 2.3 step 9)", () => {
     );
 
   test("a readable CA file with a certificate is accepted (relative to cwd)", async () => {
-    ok(await load('"caCertFile": "ca.pem"', { "/srv/ca.pem": CERT }));
+    expect(ok(await load('"caCertFile": "ca.pem"', { "/srv/ca.pem": CERT })).config.CACertFile).toBe(
+      "ca.pem",
+    );
   });
   test("an unreadable CA file is an error naming key and path", async () => {
     expect(err(await load('"caCertFile": "/nope.pem"')).message).toBe(
@@ -230,7 +232,10 @@ describe("loadConfig() TLS files (SPEC 2.3 step 9)", () => {
     );
   });
   test("a readable certificate and key pair is accepted", async () => {
-    ok(await load('"certFile": "/c.pem", "keyFile": "/k.pem"', { "/c.pem": CERT, "/k.pem": KEY }));
+    const { config } = ok(
+      await load('"certFile": "/c.pem", "keyFile": "/k.pem"', { "/c.pem": CERT, "/k.pem": KEY }),
+    );
+    expect([config.CertFile, config.KeyFile]).toEqual(["/c.pem", "/k.pem"]);
   });
   test("a key file without a private key is an error", async () => {
     expect(
@@ -250,7 +255,10 @@ describe("loadConfig() IAM file (SPEC 2.3 step 10)", () => {
     );
 
   test("iam with a complete file is accepted", async () => {
-    ok(await load('"mesosAuthentication": "iam", "IAMConfigFile": "/iam.json"', { "/iam.json": IAM }));
+    const { config } = ok(
+      await load('"mesosAuthentication": "iam", "IAMConfigFile": "/iam.json"', { "/iam.json": IAM }),
+    );
+    expect([config.MesosAuthentication, config.IAMConfigFile]).toEqual(["iam", "/iam.json"]);
   });
   test("iam with a missing field is invalid HTTP IAM configuration", async () => {
     const partial = JSON.stringify({ uid: "svc", private_key: "" });

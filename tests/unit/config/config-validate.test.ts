@@ -98,29 +98,37 @@ describe("validateConfig() step 4: resolvers (SPEC 2.3 vectors)", () => {
     ["[::1]:5353"],
     [],
   ];
-  const invalid = [
-    [""],
-    ["a"],
-    ["1.2.3.4.5"],
-    ["5.6.7.8:-1"],
-    ["5.6.7.8:65536"],
-    ["5.6.7.8:abc"],
-    ["5.6.7.8:0"],
-    ["2001:0db8:3c4d:0015:0000:0000:1a2f:1a2b", "2001:db8:3c4d:15::1a2f:1a2b"],
-    ["[2001:db8::1]:53", "2001:db8::1"],
-    ["1.2.3.4", "1.2.3.4:53"],
-    ["1.2.3.4", "::ffff:1.2.3.4"],
-    ["dns.example.com"],
-    ["dns.example.com:53"],
+  // Each invalid list with the problem checkResolvers() names.
+  const ip = (v: string) => `illegal ip specified: "${v}" is not an IP address or IP:port`;
+  const host = (v: string) => `illegal ip specified: "${v}" is a hostname; resolvers must be IP addresses`;
+  const port = (v: string) => `illegal host:port specified: "${v}"; the port must be 1..65535`;
+  const dup = (v: string) => `duplicate found: "${v}" (same as an earlier entry)`;
+  const invalid: Array<[string[], string]> = [
+    [[""], ip("")],
+    [["a"], host("a")],
+    [["1.2.3.4.5"], ip("1.2.3.4.5")],
+    [["5.6.7.8:-1"], port("5.6.7.8:-1")],
+    [["5.6.7.8:65536"], port("5.6.7.8:65536")],
+    [["5.6.7.8:abc"], port("5.6.7.8:abc")],
+    [["5.6.7.8:0"], port("5.6.7.8:0")],
+    [
+      ["2001:0db8:3c4d:0015:0000:0000:1a2f:1a2b", "2001:db8:3c4d:15::1a2f:1a2b"],
+      dup("2001:db8:3c4d:15::1a2f:1a2b"),
+    ],
+    [["[2001:db8::1]:53", "2001:db8::1"], dup("2001:db8::1")],
+    [["1.2.3.4", "1.2.3.4:53"], dup("1.2.3.4:53")],
+    [["1.2.3.4", "::ffff:1.2.3.4"], dup("::ffff:1.2.3.4")],
+    [["dns.example.com"], host("dns.example.com")],
+    [["dns.example.com:53"], host("dns.example.com:53")],
   ];
   for (const list of valid) {
     test(`checkResolvers(${JSON.stringify(list)}) is valid`, () => {
       expect(checkResolvers(list)).toBeUndefined();
     });
   }
-  for (const list of invalid) {
+  for (const [list, problem] of invalid) {
     test(`checkResolvers(${JSON.stringify(list)}) is invalid`, () => {
-      expect(checkResolvers(list)).toBeDefined();
+      expect(checkResolvers(list)).toBe(problem);
     });
   }
   test("a hostname gets a clear message", () => {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { defaultConfig } from "../../../src/core/config/config.ts";
 import { configView, MASKED_SECRET } from "../../../src/core/http/config-view.ts";
 
+// Upstream's order written out (SPEC 8.2), not derived from CONFIG_KEYS: the table must match it.
 const ORDER = [
   "RefreshSeconds",
   "Port",

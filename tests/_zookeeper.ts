@@ -1,6 +1,6 @@
 /**
- * A real standalone ZooKeeper for integration tests, from the Debian package's jars,
- * listening on 127.0.0.1 at a free port with a temporary data directory:
+ * A real standalone ZooKeeper for the integration and contract tests, from the Debian
+ * package's jars, listening on 127.0.0.1 at a free port with a temporary data directory:
  *
  * ```sh
  * java -Dzookeeper.admin.enableServer=false -cp /usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar \
