@@ -14,6 +14,7 @@ describe("CONFIG_KEYS", () => {
       "ForwardMaxInFlight",
       "StateMaxBytes",
       "ReadyMaxAgeSeconds",
+      "EventStreamOn",
     ]);
   });
   test("every documented spelling is read as its key, without a warning", () => {
