@@ -20,7 +20,7 @@ import { defaultConfig } from "../../src/core/config/config.ts";
 import { createDnsHandler } from "../../src/core/dns/dns-handler.ts";
 import { startDnsServer } from "../../src/core/dns/dns-server.ts";
 import { createForwarder } from "../../src/core/forward/forwarder.ts";
-import { createMesosResolver } from "../../src/core/records/mesos-resolver.ts";
+import { createDomainAnswerer } from "../../src/core/records/domain-answerer.ts";
 import { SnapshotStore } from "../../src/core/records/snapshot.ts";
 import { startDnsmasq } from "../../tests/_dnsmasq.ts";
 
@@ -42,7 +42,7 @@ async function serve(port: number, resolver: string, cacheSize: number) {
   const handler = createDnsHandler({
     config,
     store: new SnapshotStore(),
-    resolver: createMesosResolver(config),
+    answerer: createDomainAnswerer(config),
     forwarder,
   });
   const server = await startDnsServer({ platform: bunPlatform, address: "127.0.0.1", port, handler });

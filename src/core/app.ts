@@ -20,7 +20,7 @@ import type { MasterDetector } from "./mesos/master-detector.ts";
 import { createAppMetrics } from "./metrics/app-metrics.ts";
 import { MetricsRegistry } from "./metrics/metrics.ts";
 import type { HttpServer, Platform } from "./platform.ts";
-import { createMesosResolver } from "./records/mesos-resolver.ts";
+import { createDomainAnswerer } from "./records/domain-answerer.ts";
 import { SnapshotStore } from "./records/snapshot.ts";
 import { EventFollower } from "./refresh/event-follower.ts";
 import { Refresher } from "./refresh/refresher.ts";
@@ -115,7 +115,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const handler = createDnsHandler({
     config,
     store,
-    resolver: createMesosResolver(config),
+    answerer: createDomainAnswerer(config),
     forwarder,
     observer: {
       query: (zone, qtype, rcode) =>

@@ -1,6 +1,6 @@
 /**
  * Request intake and routing for one DNS message (SPEC 6.2, 6.3): bad input gets a DNS
- * answer or is dropped, never a crash; names inside the domain go to the Mesos resolver,
+ * answer or is dropped, never a crash; names inside the domain go to the domain answerer,
  * everything else to the forwarder.
  *
  * @module
@@ -29,7 +29,7 @@ export interface DnsHandlerDeps<S> {
   /** The current view of the domain; undefined before the first load (SERVFAIL). */
   readonly store: { current(): S | undefined };
   /** Answers a name inside the domain from the current view. */
-  readonly resolver: {
+  readonly answerer: {
     answer(query: Uint8Array, parsed: ParsedQuery, snapshot: S, limit: number): Uint8Array;
   };
   /** Answers every other name: at once from a cache, or later through a promise. */
@@ -46,7 +46,7 @@ export type DnsHandler = (
 ) => Uint8Array | Promise<Uint8Array> | undefined;
 
 export function createDnsHandler<S>(deps: DnsHandlerDeps<S>): DnsHandler {
-  const { config, store, resolver, forwarder, observer } = deps;
+  const { config, store, answerer, forwarder, observer } = deps;
   const domain = config.Domain;
   const suffix = `.${domain}`;
 
@@ -58,7 +58,7 @@ export function createDnsHandler<S>(deps: DnsHandlerDeps<S>): DnsHandler {
     const snapshot = store.current();
     if (!snapshot) return reply(message, parsed, RCODE.SERVFAIL, "mesos");
     const limit = transport === "tcp" ? 65535 : udpLimit(parsed.edns);
-    const out = resolver.answer(message, parsed, snapshot, limit);
+    const out = answerer.answer(message, parsed, snapshot, limit);
     observer?.query?.("mesos", parsed.qtype, out[3]! & 0xf);
     return out;
   }

@@ -20,9 +20,9 @@ import { joinHostPort } from "../net/ip.ts";
 import type { Platform, SocketAddress } from "../platform.ts";
 import { createIdSource } from "./_upstream-exchange.ts";
 import { createForwardCache } from "./forward-cache.ts";
-import { createResolverHealth } from "./resolver-health.ts";
 import { createTcpUpstreams } from "./tcp-upstream.ts";
 import { createUdpUpstreamPool } from "./udp-upstream-pool.ts";
+import { createUpstreamHealth } from "./upstream-health.ts";
 import type { Upstream } from "./zone-routing.ts";
 import { createZoneRouting } from "./zone-routing.ts";
 
@@ -90,7 +90,7 @@ export function createForwarder(deps: ForwarderDeps): ForwarderWithStats {
   const maxInFlight = config.ForwardMaxInFlight > 0 ? config.ForwardMaxInFlight : Number.POSITIVE_INFINITY;
   const nextId = createIdSource(deps.random);
   const cache = createForwardCache({ size: config.ForwardCacheSize, maxTtl: config.ForwardCacheMaxTTL, now });
-  const health = createResolverHealth({ now });
+  const health = createUpstreamHealth({ now });
   const byAddress = new Map(routing.all.map((up) => [up.label, up]));
   const onStray = (from: SocketAddress, expected: Upstream | undefined) => {
     // Only configured resolvers are named, so a flood from elsewhere cannot grow the metric's labels.

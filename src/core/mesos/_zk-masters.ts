@@ -142,7 +142,7 @@ export function masterInfoFromJson(data: Uint8Array): MasterInfo | undefined {
 
 /** Parses a legacy `info_*` payload (protobuf `mesos.MasterInfo`); undefined when malformed. */
 export function masterInfoFromProtobuf(data: Uint8Array): MasterInfo | undefined {
-  const fields = decodeMessage(data);
+  const fields = decodeProtobufFields(data);
   if (!fields) return undefined;
   const raw: RawInfo = {};
   const id = fields.get(1);
@@ -153,7 +153,7 @@ export function masterInfoFromProtobuf(data: Uint8Array): MasterInfo | undefined
   if (typeof port === "number") raw.port = port;
   const address = fields.get(7);
   if (address instanceof Uint8Array) {
-    const a = decodeMessage(address);
+    const a = decodeProtobufFields(address);
     if (!a) return undefined;
     raw.address = {};
     const aip = a.get(2);
@@ -186,7 +186,7 @@ function toInfo(raw: RawInfo): MasterInfo {
 type FieldValue = number | Uint8Array;
 
 /** A minimal protobuf reader: last value of each varint / length-delimited field. */
-function decodeMessage(data: Uint8Array): Map<number, FieldValue> | undefined {
+function decodeProtobufFields(data: Uint8Array): Map<number, FieldValue> | undefined {
   const fields = new Map<number, FieldValue>();
   let pos = 0;
   const varint = (): number | undefined => {

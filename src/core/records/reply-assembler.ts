@@ -7,7 +7,7 @@
  */
 import type { ParsedQuery } from "../dns/codec.ts";
 import { FLAG } from "../dns/codec.ts";
-import type { PreparedAnswer } from "./zone-index.ts";
+import type { PreparedAnswer } from "./domain-index.ts";
 
 export interface AssembleInput {
   readonly query: Uint8Array;

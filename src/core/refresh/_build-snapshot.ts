@@ -57,7 +57,7 @@ export async function buildSnapshot(
     return { ok: false, error: `empty master: state from ${JSON.stringify(master)} has no leader` };
   }
   const hosts = hostnamesToResolve(state, { masters, listener: config.Listener });
-  const lookups = await resolveHosts(platform, hosts, LOOKUP_TIMEOUT_MS);
+  const lookups = await lookUpHostNames(platform, hosts, LOOKUP_TIMEOUT_MS);
   const localAddresses = platform.localAddresses();
   const records = generateRecords({ state, config, masters, resolved: lookups.resolved, localAddresses });
   return {
@@ -90,7 +90,7 @@ async function fetchAndParse(
 const CONCURRENCY = 16;
 
 /** Looks up every host in `hosts`; names that fail become quoted warnings. */
-export async function resolveHosts(
+export async function lookUpHostNames(
   platform: Pick<Platform, "lookupHost">,
   hosts: readonly string[],
   timeoutMs: number,

@@ -19,7 +19,7 @@ function setup(
   const handler = createDnsHandler({
     config: { Domain: "mesos" },
     store: { current: () => (loaded ? snapshot : undefined) },
-    resolver: {
+    answerer: {
       answer(query, parsed, current, limit) {
         seen.answered.push({ name: parsed.name, limit, snapshot: current });
         return errorReply(query, parsed, RCODE.NOERROR);
@@ -181,7 +181,7 @@ describe("createDnsHandler() failures", () => {
     const failing = createDnsHandler({
       config: { Domain: "mesos" },
       store: { current: () => ({}) },
-      resolver: {
+      answerer: {
         answer: () => {
           throw boom;
         },

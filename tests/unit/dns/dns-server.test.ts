@@ -7,7 +7,7 @@ import { startDnsServer } from "../../../src/core/dns/dns-server.ts";
 import { FrameReader, frameMessage } from "../../../src/core/dns/tcp-framing.ts";
 import type { Forwarder } from "../../../src/core/forward/forwarder.ts";
 import type { SocketAddress, UdpSocket } from "../../../src/core/platform.ts";
-import { createMesosResolver } from "../../../src/core/records/mesos-resolver.ts";
+import { createDomainAnswerer } from "../../../src/core/records/domain-answerer.ts";
 import { RecordSetBuilder } from "../../../src/core/records/record-set.ts";
 import { SnapshotStore } from "../../../src/core/records/snapshot.ts";
 import { queryBytes } from "../../_dns-client.ts";
@@ -39,7 +39,7 @@ function setup(options: { loaded?: boolean; forwarder?: Forwarder } = {}) {
   const handler = createDnsHandler({
     config,
     store,
-    resolver: createMesosResolver(config),
+    answerer: createDomainAnswerer(config),
     forwarder,
     observer: { internalError: () => seen.errors++, dropped: (r) => seen.dropped.push(r) },
   });

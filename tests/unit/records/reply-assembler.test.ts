@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { decodeMessage, FLAG, type ParsedQuery, parseQuery, RCODE } from "../../../src/core/dns/codec.ts";
+import type { PreparedAnswer } from "../../../src/core/records/domain-index.ts";
 import { type AssembleInput, assembleReply } from "../../../src/core/records/reply-assembler.ts";
-import type { PreparedAnswer } from "../../../src/core/records/zone-index.ts";
 import { queryBytes } from "../../_dns-client.ts";
 
 /** An A record owned by the question's name (pointer to offset 12), TTL 60: 16 bytes. */

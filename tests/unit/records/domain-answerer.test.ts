@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { defaultConfig } from "../../../src/core/config/config.ts";
 import { decodeMessage, encodeMessage, parseQuery } from "../../../src/core/dns/codec.ts";
-import { createMesosResolver } from "../../../src/core/records/mesos-resolver.ts";
+import { createDomainAnswerer } from "../../../src/core/records/domain-answerer.ts";
 import { RecordSetBuilder } from "../../../src/core/records/record-set.ts";
 import type { Snapshot } from "../../../src/core/records/snapshot.ts";
 
@@ -19,7 +19,7 @@ function snapshot(): Snapshot {
 }
 
 const config = { ...defaultConfig(), TTL: 60 };
-const resolver = createMesosResolver(config);
+const resolver = createDomainAnswerer(config);
 const snap = snapshot();
 
 function ask(name: string, type: string, options: { edns?: number; limit?: number; rd?: boolean } = {}) {
@@ -38,7 +38,7 @@ function ask(name: string, type: string, options: { edns?: number; limit?: numbe
   return decoded;
 }
 
-describe("createMesosResolver().answer()", () => {
+describe("createDomainAnswerer().answer()", () => {
   test("answers A with every value, AA and RA set, the question's case echoed", () => {
     const r = ask("Web.Marathon.MESOS", "A");
     expect(r.id).toBe(4321);
@@ -136,12 +136,12 @@ describe("createMesosResolver().answer()", () => {
   });
 });
 
-describe("createMesosResolver() on the wire", () => {
+describe("createDomainAnswerer() on the wire", () => {
   function rawAnswer(name: string, type: string, resolverConfig = config): Uint8Array {
     const query = encodeMessage({ type: "query", id: 1, questions: [{ type: type as never, name }] });
     const parsed = parseQuery(query);
     if (typeof parsed === "string") throw new Error(parsed);
-    return createMesosResolver(resolverConfig).answer(query, parsed, snap, 4096);
+    return createDomainAnswerer(resolverConfig).answer(query, parsed, snap, 4096);
   }
 
   function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
@@ -159,9 +159,9 @@ describe("createMesosResolver() on the wire", () => {
   });
 });
 
-describe("createMesosResolver() memory", () => {
+describe("createDomainAnswerer() memory", () => {
   test("keeps no prepared answer per `.*` spelling or per missing name", () => {
-    const own = createMesosResolver(config);
+    const own = createDomainAnswerer(config);
     const ask = (name: string) => {
       const query = encodeMessage({ type: "query", id: 1, questions: [{ type: "A", name }] });
       const parsed = parseQuery(query);

@@ -10,11 +10,11 @@
 import type { Config } from "../config/config.ts";
 import type { ParsedQuery } from "../dns/codec.ts";
 import { QTYPE, RCODE } from "../dns/codec.ts";
-import { answerSections } from "./_zone-sections.ts";
+import { answerSections } from "./_answer-sections.ts";
+import type { PreparedAnswer } from "./domain-index.ts";
+import { DomainIndex } from "./domain-index.ts";
 import { assembleReply } from "./reply-assembler.ts";
 import type { Snapshot } from "./snapshot.ts";
-import type { PreparedAnswer } from "./zone-index.ts";
-import { ZoneIndex } from "./zone-index.ts";
 
 /** Kinds of query with distinct answers; every other type shares "other" (NODATA or NXDOMAIN). */
 function queryKind(qtype: number): string {
@@ -36,7 +36,7 @@ function queryKind(qtype: number): string {
   }
 }
 
-export interface MesosResolver {
+export interface DomainAnswerer {
   /**
    * The reply to `query` (already known to be inside the domain) from `snapshot`.
    * `limit` is the size the reply must stay below (512, the client's EDNS size, or 65535).
@@ -46,15 +46,15 @@ export interface MesosResolver {
   preparedCount(snapshot: Snapshot): number;
 }
 
-/** Creates the in-domain resolver for `config`; it keeps one index per snapshot. */
-export function createMesosResolver(config: Config, random: () => number = Math.random): MesosResolver {
-  const indexes = new WeakMap<Snapshot, ZoneIndex>();
+/** Creates the domain answerer for `config`; it keeps one index per snapshot. */
+export function createDomainAnswerer(config: Config, random: () => number = Math.random): DomainAnswerer {
+  const indexes = new WeakMap<Snapshot, DomainIndex>();
   const domain = config.Domain;
 
-  function indexFor(snapshot: Snapshot): ZoneIndex {
+  function indexFor(snapshot: Snapshot): DomainIndex {
     let index = indexes.get(snapshot);
     if (!index) {
-      index = new ZoneIndex(snapshot.records, snapshot.serial, domain);
+      index = new DomainIndex(snapshot.records, snapshot.serial, domain);
       indexes.set(snapshot, index);
     }
     return index;

@@ -19,8 +19,8 @@ import {
   soaRdata,
   srvRdata,
 } from "../dns/wire-writer.ts";
+import type { DomainIndex, PreparedAnswer } from "./domain-index.ts";
 import { splitSrvValue } from "./record-set.ts";
-import type { PreparedAnswer, ZoneIndex } from "./zone-index.ts";
 
 const EMPTY: readonly Uint8Array[] = [];
 /** A question shape with no labels: names encoded against it are written whole. */
@@ -39,7 +39,7 @@ function firstParsed(
 }
 
 interface Context {
-  readonly index: ZoneIndex;
+  readonly index: DomainIndex;
   readonly config: Config;
   readonly q: QuestionShape;
   /** Offset of the apex (the domain's first label) inside the question. */
@@ -51,7 +51,7 @@ interface Context {
 
 /** Sections for `parsed`, and whether they may be cached for the snapshot's lifetime. */
 export function answerSections(
-  index: ZoneIndex,
+  index: DomainIndex,
   config: Config,
   parsed: ParsedQuery,
   kind: string,
@@ -177,7 +177,7 @@ function srvRecords(ctx: Context): { answers: Uint8Array[]; additional: Uint8Arr
 }
 
 /** The domain's labels placed at `apexOffset`: SOA and NS names compress against the apex only. */
-function apexShape(index: ZoneIndex, apexOffset: number): QuestionShape {
+function apexShape(index: DomainIndex, apexOffset: number): QuestionShape {
   const labels = index.domain.split(".");
   const offsets: number[] = [];
   let at = apexOffset;
@@ -193,7 +193,7 @@ function apexPointer(apexOffset: number): Uint8Array {
 }
 
 /** The apex SOA; MINIMUM is SOAMinttl (upstream used TTL, SPEC 10 #4). */
-function soaRecord(c: Config, index: ZoneIndex, apexOffset: number): Uint8Array {
+function soaRecord(c: Config, index: DomainIndex, apexOffset: number): Uint8Array {
   const apex = apexShape(index, apexOffset);
   const rdata = soaRdata(encodeName(c.SOAMname, apex), encodeName(c.SOARname, apex), [
     index.serial,

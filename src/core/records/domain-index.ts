@@ -15,7 +15,7 @@ export interface PreparedAnswer {
   readonly additional: readonly Uint8Array[];
 }
 
-export class ZoneIndex {
+export class DomainIndex {
   readonly records: RecordSet;
   readonly serial: number;
   /** The domain, lower case, no trailing dot. */

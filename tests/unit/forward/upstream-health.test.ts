@@ -1,14 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { createResolverHealth } from "../../../src/core/forward/resolver-health.ts";
+import { createUpstreamHealth } from "../../../src/core/forward/upstream-health.ts";
 
 function setup() {
   let t = 1_000_000;
-  const health = createResolverHealth({ now: () => t });
+  const health = createUpstreamHealth({ now: () => t });
   const order = (list: string[]) => health.order(list, (x) => x);
   return { health, order, advance: (ms: number) => (t += ms) };
 }
 
-describe("createResolverHealth()", () => {
+describe("createUpstreamHealth()", () => {
   test("order() keeps the configured order while nobody failed 3 times in a row", () => {
     const { health, order } = setup();
     health.failure("a");

@@ -7,7 +7,7 @@
  * @module
  */
 
-export interface ResolverHealthOptions {
+export interface UpstreamHealthOptions {
   /** Milliseconds clock. */
   readonly now: () => number;
   /** Failures in a row that make a resolver unhealthy (default 3). */
@@ -17,7 +17,7 @@ export interface ResolverHealthOptions {
 }
 
 /** Health of resolvers, keyed by a caller-chosen string (the forwarder uses transport + address). */
-export interface ResolverHealth {
+export interface UpstreamHealth {
   /** `list` in configured order with cooling-off resolvers moved to the end (in configured order too). */
   order<T>(list: readonly T[], keyOf: (item: T) => string): readonly T[];
   success(key: string): void;
@@ -31,7 +31,7 @@ interface Entry {
   coolUntil: number;
 }
 
-export function createResolverHealth(options: ResolverHealthOptions): ResolverHealth {
+export function createUpstreamHealth(options: UpstreamHealthOptions): UpstreamHealth {
   const threshold = options.threshold ?? 3;
   const coolOffMs = options.coolOffMs ?? 30_000;
   const { now } = options;
