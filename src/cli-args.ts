@@ -1,6 +1,6 @@
 /**
  * Maps upstream's Go-style command line (`-config=FILE`, `-v=1`, glog flags) onto the
- * citty-style flags of `cli.ts`, so existing unit files and scripts keep working (SPEC 1.1).
+ * citty-style flags of `cli.ts`, so existing unit files and scripts keep working (docs/spec.md §1.1).
  *
  * @module
  */
@@ -16,7 +16,7 @@ const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 /**
  * Rewrites Go-style flags: `-config=F`/`-config F`/`--config=F` become `--config F`,
  * `-version` becomes `--version`, `-v=N`/`-v N`/bare `-v` become `--verbose N` (bare means 1,
- * SPEC 10 #28), glog flags are dropped with a warning, `-help` becomes `--help`.
+ * docs/spec.md §10 #28), glog flags are dropped with a warning, `-help` becomes `--help`.
  * Everything else, including subcommand names and unknown flags, is passed through unchanged.
  */
 export function normalizeArgs(argv: string[]): { args: string[]; warnings: string[] } {

@@ -1,6 +1,6 @@
 /**
  * TLS material check with node:crypto, which Bun, Node and Deno all provide: certificates and
- * keys parse, and the key matches the certificate (SPEC 2.3 step 9: a bad pair is a startup
+ * keys parse, and the key matches the certificate (docs/spec.md §2.3 step 9: a bad pair is a startup
  * error, not a failure at every refresh).
  *
  * @module

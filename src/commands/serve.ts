@@ -49,7 +49,7 @@ export async function detectorFor(
 /** Shutdown gets this long to close listeners and connections before the process ends anyway. */
 const SHUTDOWN_DEADLINE_MS = 500;
 
-/** SPEC 1.3: the effective configuration at verbose level, and a warning for ignored credentials. */
+/** docs/spec.md §1.3: the effective configuration at verbose level, and a warning for ignored credentials. */
 function logStartup(config: Config, log: Logger): void {
   log.debug(`Effective configuration: ${JSON.stringify(configView(config))}`);
   const credentials = config.MesosCredentials.Principal !== "" || config.IAMConfigFile !== "";

@@ -33,7 +33,7 @@ export interface AppOptions {
   readonly version: string;
   readonly log: Logger;
   readonly detector: MasterDetector;
-  /** Called when the process must end (zkDetectionTimeout, SPEC 3.3). */
+  /** Called when the process must end (zkDetectionTimeout, docs/spec.md §3.3). */
   readonly onFatal: (message: string) => void;
 }
 

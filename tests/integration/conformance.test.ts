@@ -113,7 +113,7 @@ async function getJson(httpPort: number, path: string): Promise<unknown> {
   return response.json();
 }
 
-/** The HTTP API for fake.json against upstream's bodies (SPEC 8, the conformance README). */
+/** The HTTP API for fake.json against upstream's bodies (docs/spec.md §8, the conformance README). */
 async function checkHttp(httpPort: number): Promise<void> {
   const enumerate = (await getJson(httpPort, "/v1/enumerate")) as Parameters<typeof nullsToEmpty>[0];
   expect(sortedDeep(nullsToEmpty(enumerate))).toEqual(sortedDeep(nullsToEmpty(referenceEnumerate())));

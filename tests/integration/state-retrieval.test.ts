@@ -1,5 +1,5 @@
 /**
- * State retrieval against real HTTP(S) fake masters (SPEC 3.4, 3.5, 3.6): failover, every
+ * State retrieval against real HTTP(S) fake masters (docs/spec.md §3.4, 3.5, 3.6): failover, every
  * failure mode keeps the last good snapshot, TLS, Basic auth and IAM login.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
@@ -97,7 +97,7 @@ describe("state retrieval from static masters", () => {
     }, 10_000);
   }
 
-  test("a leader change is followed within a second while the old leader never answers (SPEC 10 #38)", async () => {
+  test("a leader change is followed within a second while the old leader never answers (docs/spec.md §10 #38)", async () => {
     const old = await master({ behaviour: { kind: "hang" } });
     const next = await master();
     const d = manualDetector();

@@ -1,5 +1,5 @@
 /**
- * SPEC 2.3 step 9 with real TLS material: a certificate/key pair that does not load is a
+ * docs/spec.md §2.3 step 9 with real TLS material: a certificate/key pair that does not load is a
  * start-up configuration error naming the keys and files, on the runtime's own TLS stack.
  */
 import { afterAll, describe, expect, test } from "bun:test";

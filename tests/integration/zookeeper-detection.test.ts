@@ -1,5 +1,5 @@
 /**
- * Leader detection through a real ZooKeeper (SPEC 3.3): fake masters register as Mesos
+ * Leader detection through a real ZooKeeper (docs/spec.md §3.3): fake masters register as Mesos
  * masters do; the Refresher follows leader changes and survives a ZooKeeper outage.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

@@ -47,7 +47,7 @@ describe("normalizeArgs() verbosity", () => {
     expect(args(["-v", "2"])).toEqual(["--verbose", "2"]);
     expect(args(["--v=1"])).toEqual(["--verbose", "1"]);
   });
-  test("bare -v followed by another flag means 1 (SPEC 10 #28)", () => {
+  test("bare -v followed by another flag means 1 (docs/spec.md §10 #28)", () => {
     expect(args(["-v", "-config=x"])).toEqual(["--verbose", "1", "--config", "x"]);
   });
   test("bare -v at the end means 1", () => {

@@ -78,7 +78,7 @@ describe("runCli() serve", () => {
   test("returns the status serve() resolves to", async () => {
     expect(await runCli([], harness(GOOD, 1).deps)).toBe(1);
   });
-  test("accepts upstream's bare -v before -config=x (SPEC 10 #28)", async () => {
+  test("accepts upstream's bare -v before -config=x (docs/spec.md §10 #28)", async () => {
     const h = harness(GOOD);
     expect(await runCli(["-v", "-config=x.json"], h.deps)).toBe(0);
     expect(h.served[0]!.config.File).toBe("/srv/x.json");

@@ -1,5 +1,5 @@
 /**
- * Loads the configuration the way upstream's startup does (SPEC 1.2, 2.3): locate and read the
+ * Loads the configuration the way upstream's startup does (docs/spec.md §1.2, 2.3): locate and read the
  * file, parse, validate, fill the default forwarders from `/etc/resolv.conf`, check TLS and IAM
  * files. All file access goes through the {@link Platform}.
  *
@@ -101,7 +101,7 @@ function fail(error: ConfigError): ConfigResult {
 }
 
 /**
- * SPEC 2.3 step 4: the nameservers of resolv.conf minus local interface addresses. Entries that
+ * docs/spec.md §2.3 step 4: the nameservers of resolv.conf minus local interface addresses. Entries that
  * are not plain IP literals (e.g. scoped `fe80::1%eth0`) and repeats are dropped with a warning
  * instead of failing startup over a system file.
  */
@@ -144,7 +144,7 @@ async function readOptional(platform: Platform, path: string): Promise<string | 
   }
 }
 
-/** SPEC 2.3 step 9: the files must be readable PEM; the pair's match is checked when first used. */
+/** docs/spec.md §2.3 step 9: the files must be readable PEM; the pair's match is checked when first used. */
 async function checkTls(platform: Platform, c: Config, file: string): Promise<ConfigError | undefined> {
   const pem = async (key: string, path: string, marker: RegExp, what: string) => {
     const text = await readOptional(platform, path);
@@ -172,7 +172,7 @@ async function checkTls(platform: Platform, c: Config, file: string): Promise<Co
   return loadsAsTls(platform, c, file);
 }
 
-/** SPEC 2.3 step 9: the CA bundle and the certificate/key pair must load, checked once at start-up. */
+/** docs/spec.md §2.3 step 9: the CA bundle and the certificate/key pair must load, checked once at start-up. */
 async function loadsAsTls(platform: Platform, c: Config, file: string): Promise<ConfigError | undefined> {
   if (c.CACertFile === "" && c.CertFile === "") return undefined;
   const read = async (path: string) => (path === "" ? undefined : await readOptional(platform, path));
@@ -194,7 +194,7 @@ async function loadsAsTls(platform: Platform, c: Config, file: string): Promise<
   return error(file, configKey, shown, `key "${configKey}": ${detail}`);
 }
 
-/** SPEC 2.3 step 10 / 3.5: the IAM file is loaded whenever set; its fields matter for `iam`. */
+/** docs/spec.md §2.3 step 10 / 3.5: the IAM file is loaded whenever set; its fields matter for `iam`. */
 async function checkIam(platform: Platform, c: Config, file: string): Promise<ConfigError | undefined> {
   if (c.IAMConfigFile === "") return undefined;
   const key = "IAMConfigFile";

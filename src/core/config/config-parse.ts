@@ -1,6 +1,6 @@
 /**
  * Turns the text of `config.json` into a {@link Config}, following upstream's decoding rules
- * (SPEC 2.1): keys matched case-insensitively, the later duplicate wins, `null` keeps scalars
+ * (docs/spec.md §2.1): keys matched case-insensitively, the later duplicate wins, `null` keeps scalars
  * and empties lists, wrong JSON types are errors. Semantic checks live in `config-validate.ts`.
  *
  * @module
@@ -63,7 +63,7 @@ export function showValue(value: unknown): string {
 
 /**
  * Parses config text. `file` is only used in messages (`<file>: key "port": ...`).
- * Domain is lower-cased, zone keys are lower-cased (SPEC 10 #10) and SOA names normalised (SPEC 2.2).
+ * Domain is lower-cased, zone keys are lower-cased (docs/spec.md §10 #10) and SOA names normalised (docs/spec.md §2.2).
  */
 export function parseConfigText(text: string, file: string): ConfigResult {
   // A UTF-8 BOM is a common editor artefact; tolerating it changes nothing else.
@@ -204,7 +204,7 @@ function applyZones(
   const zones = Object.assign(Object.create(null) as Record<string, string[]>, config.ZoneResolvers);
   for (const [zone, listText] of objectEntries(valueText)) {
     const lower = zone.toLowerCase();
-    // Go keeps both spellings as separate zones; lower-casing them (SPEC 10 #10) would let
+    // Go keeps both spellings as separate zones; lower-casing them (docs/spec.md §10 #10) would let
     // one silently replace the other, so the file must say which it means.
     const earlier = zoneSpellings.get(lower);
     if (earlier !== undefined && earlier !== zone) {

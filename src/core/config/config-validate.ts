@@ -1,6 +1,6 @@
 /**
  * Semantic checks of a parsed {@link Config}: upstream's validation steps in upstream's order
- * (SPEC 2.3), then this project's additions (ranges upstream never checked, SPEC 10 #29).
+ * (docs/spec.md §2.3), then this project's additions (ranges upstream never checked, docs/spec.md §10 #29).
  * The first failure is returned; nothing is thrown.
  *
  * @module
@@ -96,7 +96,7 @@ function firstProblem(c: Config): Problem | undefined {
   return checkAdditions(c) ?? checkAuthentication(c);
 }
 
-/** Ranges, listener addresses and the ZooKeeper URL: checks upstream never made (SPEC 10 #29). */
+/** Ranges, listener addresses and the ZooKeeper URL: checks upstream never made (docs/spec.md §10 #29). */
 function checkAdditions(c: Config): Problem | undefined {
   for (const [name, min, max] of RANGES) {
     const key = CONFIG_KEYS[name].json;
@@ -120,7 +120,7 @@ function checkAdditions(c: Config): Problem | undefined {
     }
   }
   if (c.Zk !== "") {
-    // SPEC 3.3: a ZooKeeper URL, or upstream's fixed-leader forms `host:port` and `master@host:port`.
+    // docs/spec.md §3.3: a ZooKeeper URL, or upstream's fixed-leader forms `host:port` and `master@host:port`.
     const parsed = parseZkUrl(c.Zk);
     if (!parsed.ok) {
       const expected = "zk://host:port[,host:port...]/path, host:port or master@host:port";
@@ -218,7 +218,7 @@ export function checkResolvers(resolvers: readonly string[]): string | undefined
   return undefined;
 }
 
-/** Step 4, zone resolvers. Zones are compared case-insensitively (SPEC 10 #10). */
+/** Step 4, zone resolvers. Zones are compared case-insensitively (docs/spec.md §10 #10). */
 export function checkZones(
   zones: Readonly<Record<string, readonly string[]>>,
   domain: string,

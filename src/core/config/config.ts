@@ -1,6 +1,6 @@
 /**
  * The effective configuration: upstream Mesos-DNS's `config.json` settings under their
- * canonical names (SPEC 2.2), plus this project's own additions, which upstream ignores as
+ * canonical names (docs/spec.md §2.2), plus this project's own additions, which upstream ignores as
  * unknown keys. {@link CONFIG_KEYS} is the one list of keys: their spelling, how they decode,
  * their defaults, and which `/v1/config` shows in which order. Adding a key is one entry there
  * (and one field of {@link UpstreamConfig} or {@link ExtendedConfig}).
@@ -132,7 +132,7 @@ export interface ConfigKey<K extends keyof Config> {
 
 /**
  * Every key, upstream's first in the order its struct marshals them for `/v1/config`
- * (SPEC 8.2), then ours. Defaults are upstream's (SPEC 2.2) and ours; `File` and `SOASerial`
+ * (docs/spec.md §8.2), then ours. Defaults are upstream's (docs/spec.md §2.2) and ours; `File` and `SOASerial`
  * are filled in at load time.
  */
 export const CONFIG_KEYS: { readonly [K in keyof Config]: ConfigKey<K> } = {

@@ -1,5 +1,5 @@
 /**
- * Parsing the `zk` setting (SPEC 3.3): `zk://[user:pass@]host1:port1,host2:port2/path`,
+ * Parsing the `zk` setting (docs/spec.md §3.3): `zk://[user:pass@]host1:port1,host2:port2/path`,
  * or, as upstream's detector library also accepts, a bare `host:port` or
  * `master@host:port` naming a fixed leader without ZooKeeper. Upstream's `file://<path>`
  * form is not supported and is rejected with a message saying so.

@@ -225,11 +225,11 @@ export function udpLimit(edns: Edns | undefined): number {
 
 /**
  * A reply carrying only a header and the query's first question (or none), used for
- * FORMERR, SERVFAIL, REFUSED and NOTIMP. RD and CD are copied for opcode QUERY only (SPEC 6.4).
+ * FORMERR, SERVFAIL, REFUSED and NOTIMP. RD and CD are copied for opcode QUERY only (docs/spec.md §6.4).
  */
 export function errorReply(query: Uint8Array, parsed: ParsedQuery | undefined, rcode: number): Uint8Array {
   if (!parsed) {
-    // FORMERR for an unreadable message: header only, same ID, opcode 0 (SPEC 6.2).
+    // FORMERR for an unreadable message: header only, same ID, opcode 0 (docs/spec.md §6.2).
     const out = new Uint8Array(12);
     out[0] = query[0] ?? 0;
     out[1] = query[1] ?? 0;

@@ -1,5 +1,5 @@
 /**
- * Request intake and routing for one DNS message (SPEC 6.2, 6.3): bad input gets a DNS
+ * Request intake and routing for one DNS message (docs/spec.md §6.2, 6.3): bad input gets a DNS
  * answer or is dropped, never a crash; names inside the domain go to the domain answerer,
  * everything else to the forwarder.
  *
@@ -110,11 +110,11 @@ export function createDnsHandler<S>(deps: DnsHandlerDeps<S>): DnsHandler {
       }
       if (typeof result === "string") return reply(message, undefined, RCODE.FORMERR, "mesos");
       parsed = result;
-      // A query with TC set is answered FORMERR, as upstream (SPEC 10 #43).
+      // A query with TC set is answered FORMERR, as upstream (docs/spec.md §10 #43).
       if (parsed.flags & FLAG.TC || parsed.qdcount !== 1)
         return reply(message, undefined, RCODE.FORMERR, "mesos");
       const zone = inDomain(parsed.lowerName) ? "mesos" : "forwarded";
-      // Only QUERY is implemented (SPEC 10 #12); upstream treated every opcode as QUERY.
+      // Only QUERY is implemented (docs/spec.md §10 #12); upstream treated every opcode as QUERY.
       if (parsed.opcode !== 0) return reply(message, parsed, RCODE.NOTIMP, zone);
       if (zone === "forwarded") return forward(message, parsed, transport);
       if (parsed.qclass !== 1 && parsed.qclass !== 255) return reply(message, parsed, RCODE.REFUSED, zone);

@@ -1,5 +1,5 @@
 /**
- * The DNS listeners (SPEC 6.1): one UDP socket and one TCP server on `Listener:Port`,
+ * The DNS listeners (docs/spec.md §6.1): one UDP socket and one TCP server on `Listener:Port`,
  * both feeding the same handler. TCP uses 2-byte length framing, serves several queries
  * per connection (pipelined replies may come back out of order, RFC 7766), and closes
  * idle connections.

@@ -1,5 +1,5 @@
 /**
- * Fitting a finished reply into the client's size limit (SPEC 6.5): drop the additional
+ * Fitting a finished reply into the client's size limit (docs/spec.md §6.5): drop the additional
  * section (OPT included); if the reply is still not strictly below the limit, drop answers
  * from the end; never touch the authority section. Done by cutting bytes, which is exact
  * because every record keeps its encoding; only when a compression pointer would point into
@@ -14,7 +14,7 @@ import type { MessageLayout } from "./message-walk.ts";
 import { layoutMessage, pointersIn, pointerTarget } from "./message-walk.ts";
 
 /**
- * Returns `reply` fitted into `limit` bytes with its TC bit set as SPEC 6.5 says: with
+ * Returns `reply` fitted into `limit` bytes with its TC bit set as docs/spec.md §6.5 says: with
  * `setTruncateBit`, TC is set when the reply had to be cut and kept when the resolver set it;
  * without it, TC is always cleared. `reply` is modified in place when it fits (its flags) and
  * must be owned by the caller. `layout` may be passed when the caller already has it.

@@ -1,8 +1,8 @@
 /**
- * The forwarder: answers every query the DNS server does not answer itself (SPEC 6.6), by
+ * The forwarder: answers every query the DNS server does not answer itself (docs/spec.md §6.6), by
  * relaying it to the configured resolvers, in order, over the client's transport, and passing
  * the first matching reply through as the resolver sent it, fitted to the client's size limit
- * (SPEC 6.5, with the client's EDNS size honoured: SPEC 10 #1).
+ * (docs/spec.md §6.5, with the client's EDNS size honoured: docs/spec.md §10 #1).
  *
  * On top of upstream's behaviour: long-lived sockets with random IDs and strict reply matching,
  * reused TCP connections, an answer cache, a bound on queries in flight, and resolvers that keep

@@ -1,7 +1,7 @@
 /**
- * Which resolvers a forwarded query goes to (SPEC 6.3, 6.6): the zone resolvers of the
+ * Which resolvers a forwarded query goes to (docs/spec.md §6.3, 6.6): the zone resolvers of the
  * longest configured zone that contains the name, else the default resolvers. Zones match
- * case-insensitively (an improvement on upstream, SPEC 10 #10); DS queries always go to the
+ * case-insensitively (an improvement on upstream, docs/spec.md §10 #10); DS queries always go to the
  * default resolvers; zone resolvers never fall back to the defaults.
  *
  * @module

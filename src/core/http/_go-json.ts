@@ -1,6 +1,6 @@
 /**
  * Go's `json.MarshalIndent(v, " ", " ")`, the body format of upstream's HTTP API
- * (SPEC 8.1): one space as line prefix and one per indentation level, `"key": value`,
+ * (docs/spec.md §8.1): one space as line prefix and one per indentation level, `"key": value`,
  * empty arrays and objects kept as `[]` and `{}`, no trailing newline, keys in the
  * object's own order (callers sort map keys where Go would), and Go's string escaping
  * (`<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`, lone surrogates as U+FFFD).

@@ -1,6 +1,6 @@
 /**
  * The bodies of `/v1/hosts/{host}`, `/v1/services/{service}` and `/v1/enumerate`
- * (SPEC 8.2) as plain values, with keys in upstream's order, ready for `goMarshalIndent`.
+ * (docs/spec.md §8.2) as plain values, with keys in upstream's order, ready for `goMarshalIndent`.
  *
  * @module
  */
@@ -21,7 +21,7 @@ export interface ServiceEntry {
   port: string;
 }
 
-/** What a lookup found, for the statistics of SPEC 7.3. */
+/** What a lookup found, for the statistics of docs/spec.md §7.3. */
 export interface LookupResult<T> {
   readonly body: T[];
   /** The normalised name ("" when nothing was left after normalising). */
@@ -30,8 +30,8 @@ export interface LookupResult<T> {
 }
 
 /**
- * SPEC 8.2: delete every `.*`, lower-case, append a dot when missing. An empty result
- * stays empty (upstream indexed past the end of it and answered 500, SPEC 10 #39).
+ * docs/spec.md §8.2: delete every `.*`, lower-case, append a dot when missing. An empty result
+ * stays empty (upstream indexed past the end of it and answered 500, docs/spec.md §10 #39).
  */
 export function normaliseHttpName(raw: string): string {
   const name = raw.replaceAll(".*", "").toLowerCase();
@@ -84,7 +84,7 @@ export function lookupServices(records: RecordSet | undefined, raw: string): Loo
 
 /**
  * `/v1/enumerate` with keys in upstream's order. Empty lists stay `[]` where upstream
- * wrote `null` (SPEC 10 #30, a safe improvement); no state yet gives `{"frameworks": []}`.
+ * wrote `null` (docs/spec.md §10 #30, a safe improvement); no state yet gives `{"frameworks": []}`.
  */
 export function enumerationBody(records: RecordSet | undefined): Enumeration {
   const frameworks = records?.enumeration.frameworks ?? [];

@@ -1,5 +1,5 @@
 /**
- * The `/v1/config` document (SPEC 8.2): upstream's settings only, in upstream's key order
+ * The `/v1/config` document (docs/spec.md §8.2): upstream's settings only, in upstream's key order
  * (`UPSTREAM_NAMES`, from the key table in `config/config.ts`).
  *
  * @module
@@ -8,13 +8,13 @@
 import { type Config, UPSTREAM_NAMES } from "../config/config.ts";
 import { MASKED_SECRET, redactZk } from "../config/zk-url.ts";
 
-/** Shown instead of a non-empty Basic-auth secret (upstream shows it in clear, SPEC 10 #20). */
+/** Shown instead of a non-empty Basic-auth secret (upstream shows it in clear, docs/spec.md §10 #20). */
 export { MASKED_SECRET };
 
 /**
  * The object `/v1/config` serialises. Lists and maps are copies; `ZoneResolvers` keys are sorted
  * as Go marshals maps; an unset list is `null`. The Basic-auth secret and the password in `Zk`
- * are masked (upstream showed both in clear, SPEC 10 #20).
+ * are masked (upstream showed both in clear, docs/spec.md §10 #20).
  */
 export function configView(config: Config): Record<string, unknown> {
   const view: Record<string, unknown> = {};

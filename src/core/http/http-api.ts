@@ -1,18 +1,18 @@
 /**
- * The HTTP API: upstream's `/v1/*` endpoints, byte-compatible (SPEC 8), plus this
+ * The HTTP API: upstream's `/v1/*` endpoints, byte-compatible (docs/spec.md §8), plus this
  * project's `/metrics` (Prometheus), `/health` (liveness) and `/ready` (readiness).
  *
  * A pure `Request -> Response` function built with Hono (runtime-neutral); the platform
  * adapter serves it. Deliberate differences from upstream, all safe for clients:
  * - `/v1/hosts/.*` (empty name after normalising) answers the empty shape, not a 500 with
- *   a stack trace (SPEC 10 #39); any handler failure is a 500 `{"error":"internal error"}`.
- * - `/v1/config` masks the Basic-auth secret and the `zk` password (SPEC 10 #20, via `configView`).
- * - `/v1/enumerate` writes `[]` where upstream wrote `null` (SPEC 10 #30).
+ *   a stack trace (docs/spec.md §10 #39); any handler failure is a 500 `{"error":"internal error"}`.
+ * - `/v1/config` masks the Basic-auth secret and the `zk` password (docs/spec.md §10 #20, via `configView`).
+ * - `/v1/enumerate` writes `[]` where upstream wrote `null` (docs/spec.md §10 #30).
  * - Before the first state load, lookups answer their empty shapes and enumerate answers
  *   `{"frameworks": []}` (upstream served nothing until then).
  *
  * Before a handler runs, the checks upstream's router (go-restful) makes on a known path, in
- * its order: method (405), body media type (415), `Accept` (406) (SPEC 8.1).
+ * its order: method (405), body media type (415), `Accept` (406) (docs/spec.md §8.1).
  *
  * @module
  */
@@ -37,7 +37,7 @@ export interface HttpApiDeps {
   readonly metrics: MetricsRegistry;
   /** Wall-clock time in milliseconds since the epoch (injected for tests). */
   now(): number;
-  /** Called per `/v1/hosts` and `/v1/services` lookup, for upstream's statistics (SPEC 7.3). */
+  /** Called per `/v1/hosts` and `/v1/services` lookup, for upstream's statistics (docs/spec.md §7.3). */
   lookupStats?: (inDomain: boolean, found: boolean) => void;
   /** Called with anything a handler threw (it has become a 500); for logging. */
   onInternalError?: (error: unknown, path: string) => void;

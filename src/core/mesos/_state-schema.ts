@@ -1,6 +1,6 @@
 /**
- * The valibot schemas of the parts of the Mesos master state that Mesos-DNS reads (SPEC
- * 4.1), one per entity so that a bad entity fails alone, and the normalised task they read
+ * The valibot schemas of the parts of the Mesos master state that Mesos-DNS reads (docs/spec.md
+ * §4.1), one per entity so that a bad entity fails alone, and the normalised task they read
  * into. Unknown keys are ignored and `null` counts as absent, as Go's decoder treats it for
  * plain fields. The fast reader in `_state-reader.ts` has the same meaning; these schemas
  * decide (and word the message) for any entity it declines.

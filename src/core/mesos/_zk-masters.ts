@@ -1,8 +1,8 @@
 /**
- * Reading the masters' registrations under a ZooKeeper path (SPEC 3.3): which node leads,
+ * Reading the masters' registrations under a ZooKeeper path (docs/spec.md §3.3): which node leads,
  * and every member's address with its node's sequence number.
  *
- * MasterInfo decoding (SPEC 3.3): JSON in `json.info_<n>` nodes (Mesos >= 0.24), protobuf
+ * MasterInfo decoding (docs/spec.md §3.3): JSON in `json.info_<n>` nodes (Mesos >= 0.24), protobuf
  * in legacy `info_<n>` nodes.
  *
  * @module
@@ -13,7 +13,7 @@ import type { MasterMember } from "./masters-list.ts";
 import { type ZkClient, ZkError } from "./zk-client.ts";
 
 /**
- * Picks the leader node among `children` (SPEC 3.3): the smallest decimal sequence
+ * Picks the leader node among `children` (docs/spec.md §3.3): the smallest decimal sequence
  * among `json.info_<n>`; only when there are none, among `info_<n>`. "" when none.
  */
 export function selectLeaderNode(children: readonly string[]): string {
@@ -175,7 +175,7 @@ function toInfo(raw: RawInfo): MasterInfo {
     address = joinHostPort(raw.address.ip ?? "", raw.address.port ?? 0);
   } else {
     // Legacy: the uint32 holds the address bytes as laid out in memory on the (little-endian)
-    // master, so the first octet is the least significant byte (SPEC 3.3).
+    // master, so the first octet is the least significant byte (docs/spec.md §3.3).
     const ip = (raw.ip ?? 0) >>> 0;
     const quad = [ip & 0xff, (ip >>> 8) & 0xff, (ip >>> 16) & 0xff, ip >>> 24].join(".");
     address = joinHostPort(quad, raw.port ?? 5050);

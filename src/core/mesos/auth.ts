@@ -1,5 +1,5 @@
 /**
- * The `Authorization` header of state requests (SPEC 3.5), by `mesosAuthentication`:
+ * The `Authorization` header of state requests (docs/spec.md §3.5), by `mesosAuthentication`:
  * none, `basic` (principal and secret) or `iam` (DC/OS service-account token).
  *
  * @module

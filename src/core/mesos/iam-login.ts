@@ -1,8 +1,8 @@
 /**
- * DC/OS IAM service-account login (SPEC 3.5): an RS256 JWT `{uid, exp: now + 1 h}` signed
+ * DC/OS IAM service-account login (docs/spec.md §3.5): an RS256 JWT `{uid, exp: now + 1 h}` signed
  * with the account's private key is POSTed to `login_endpoint`, which answers
  * `{"token": "<t>"}`. Unlike upstream, the token is cached until shortly before it
- * expires (SPEC 10 #32) and dropped when a master rejects it.
+ * expires (docs/spec.md §10 #32) and dropped when a master rejects it.
  *
  * The login token is an RS256 JSON Web Token signed with `crypto.subtle`: PEM private keys
  * (PKCS#8, or PKCS#1 wrapped into PKCS#8 here), signing, and reading the `exp` claim.

@@ -1,5 +1,5 @@
 /**
- * Leader detection (SPEC 3.1-3.3): a detector reports every new masters list; the
+ * Leader detection (docs/spec.md §3.1-3.3): a detector reports every new masters list; the
  * refresh loop fetches state from it. Two kinds: static (the configured masters, reported
  * once) and ZooKeeper (`zk-detector.ts`).
  *
@@ -17,7 +17,7 @@ export interface MasterDetector {
 
 /**
  * The static detector (no `zk`): reports exactly the configured masters once, on the next
- * microtask after `start`, so the first one occupies the leader slot (SPEC 3.1, 3.2).
+ * microtask after `start`, so the first one occupies the leader slot (docs/spec.md §3.1, 3.2).
  */
 export function staticDetector(config: { readonly Masters: readonly string[] | null }): MasterDetector {
   let stopped = false;

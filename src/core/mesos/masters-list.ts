@@ -1,7 +1,7 @@
 /**
- * The ordered masters list (SPEC 3.1): the first slot is the believed leader
+ * The ordered masters list (docs/spec.md §3.1): the first slot is the believed leader
  * (`host:port`, or "" when unknown), the rest are fallback masters. State is fetched
- * from it (SPEC 3.4) and the master records are built from it (SPEC 5.7).
+ * from it (docs/spec.md §3.4) and the master records are built from it (docs/spec.md §5.7).
  *
  * Every function returns a new frozen array; lists are never mutated in place.
  *
@@ -18,7 +18,7 @@ export function initialMasters(configured: readonly string[] | null): MastersLis
 
 /**
  * The static list (no ZooKeeper): exactly the configured masters, so the first one
- * occupies the leader slot (SPEC 3.1).
+ * occupies the leader slot (docs/spec.md §3.1).
  */
 export function staticMasters(configured: readonly string[] | null): MastersList {
   return Object.freeze([...(configured ?? [])]);
@@ -26,7 +26,7 @@ export function staticMasters(configured: readonly string[] | null): MastersList
 
 /**
  * A new leader (or "" for "no leader"): `[leader] + previous fallbacks minus the leader`
- * (SPEC 3.3, upstream `ordered`).
+ * (docs/spec.md §3.3, upstream `ordered`).
  */
 export function withLeader(list: MastersList, leader: string): MastersList {
   return ordered(leader, list.slice(1));
@@ -54,7 +54,7 @@ export interface MasterMember {
  * A new membership: `[current leader] + members minus the leader`, the members in the order
  * of their ZooKeeper sequence numbers (the order they registered in, so `master0` is the
  * oldest member and `masterN` numbering is stable between events; upstream's order is
- * arbitrary, SPEC 10 #34). Empty addresses are dropped; an address listed twice keeps its
+ * arbitrary, docs/spec.md §10 #34). Empty addresses are dropped; an address listed twice keeps its
  * lowest sequence number.
  */
 export function withMembers(list: MastersList, members: readonly MasterMember[]): MastersList {

@@ -9,7 +9,7 @@ import type { MesosAgent, MesosStatus, MesosTask } from "./state-model.ts";
 
 /**
  * A framework as the stream names it. The v1 `FrameworkInfo` carries no scheduler pid, so
- * only the host is known (SPEC 4.8: a framework without pid is addressed by its hostname).
+ * only the host is known (docs/spec.md §4.8: a framework without pid is addressed by its hostname).
  */
 export interface StreamFramework {
   /** `framework_info.id.value`; "" when absent. */

@@ -1,5 +1,5 @@
 /**
- * Task host ports from `resources.ports` strings such as `[31000-31001, 31005-31005]` (SPEC 4.3).
+ * Task host ports from `resources.ports` strings such as `[31000-31001, 31005-31005]` (docs/spec.md §4.3).
  *
  * @module
  */
@@ -21,7 +21,7 @@ export const MAX_TASK_PORTS = 1024;
 /**
  * Expands a Mesos port-range string into distinct ports, in order of first appearance.
  *
- * Upstream's rules, plus the fixes SPEC 10 #14 asks for (upstream crashes on these):
+ * Upstream's rules, plus the fixes docs/spec.md §10 #14 asks for (upstream crashes on these):
  * - empty text or `[]`: no ports;
  * - the text between the first `[` and the following `]` is used; text without `[` is used
  *   whole (upstream crashes);
@@ -30,7 +30,7 @@ export const MAX_TASK_PORTS = 1024;
  * - a piece whose ends are not decimal integers, or with more than one `-`, is skipped
  *   with a problem message;
  * - ports above 65535 are dropped (upstream would emit them and later wrap them to 16 bits,
- *   SPEC 10 #41);
+ *   docs/spec.md §10 #41);
  * - overlapping and repeated ranges are merged before expanding (a port is listed once), and
  *   at most {@link MAX_TASK_PORTS} ports are kept, with one problem naming how many were
  *   skipped: the work a hostile string can cause is bounded by its length, not its ranges.

@@ -1,9 +1,9 @@
 /**
- * Fetching the state document from the masters list (SPEC 3.4): the believed leader first,
+ * Fetching the state document from the masters list (docs/spec.md §3.4): the believed leader first,
  * then each fallback; a master that names another leader is followed once.
  *
- * Deliberate differences from upstream: the leader is followed at ITS port (SPEC 10 #18);
- * a non-2xx status is a failure (SPEC 10 #19); `/master/state` falls back to
+ * Deliberate differences from upstream: the leader is followed at ITS port (docs/spec.md §10 #18);
+ * a non-2xx status is a failure (docs/spec.md §10 #19); `/master/state` falls back to
  * `/master/state.json` and `/state.json` on 404 (older Mesos); the body size is bounded
  * (`stateMaxBytes`); an IAM token rejected with 401 is renewed once; a `leader` whose port is
  * not 1..65535 or whose host is neither an IP literal nor a plain host name is not followed.
@@ -34,7 +34,7 @@ export interface FetchStateDeps {
 /** Tried in order; the next only when the previous answered 404. */
 const STATE_PATHS = ["/master/state", "/master/state.json", "/state.json"];
 
-/** Fetches and JSON-parses the state from `masters` (`[leader, ...fallbacks]`, SPEC 3.1). */
+/** Fetches and JSON-parses the state from `masters` (`[leader, ...fallbacks]`, docs/spec.md §3.1). */
 export async function fetchState(masters: readonly string[], deps: FetchStateDeps): Promise<FetchResult> {
   let result: FetchResult;
   try {

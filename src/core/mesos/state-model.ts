@@ -5,7 +5,7 @@
  * @module
  */
 
-/** A host and port taken from a PID (SPEC 4.2). `host` is an IP literal or a hostname. */
+/** A host and port taken from a PID (docs/spec.md §4.2). `host` is an IP literal or a hostname. */
 export interface HostPort {
   readonly host: string;
   readonly port: number;
@@ -22,7 +22,7 @@ export interface MesosStatus {
   readonly timestamp: number;
   readonly labels: readonly MesosLabel[];
   /**
-   * NetworkInfo IP texts, unvalidated, in order (SPEC 4.6): per `network_infos[]` entry, every
+   * NetworkInfo IP texts, unvalidated, in order (docs/spec.md §4.6): per `network_infos[]` entry, every
    * `ip_addresses[].ip_address` when that list is non-empty, else its 0.25-style `ip_address`.
    */
   readonly networkIps: readonly string[];
@@ -46,7 +46,7 @@ export interface MesosTask {
   readonly name: string;
   readonly slaveId: string;
   readonly state: string;
-  /** Expanded host ports (SPEC 4.3). */
+  /** Expanded host ports (docs/spec.md §4.3). */
   readonly ports: readonly number[];
   readonly statuses: readonly MesosStatus[];
   readonly discovery: Discovery | undefined;
@@ -56,7 +56,7 @@ export interface MesosFramework {
   /** The framework's `id`; "" when absent or not a string (so a stream's events can name it). */
   readonly id: string;
   readonly name: string;
-  /** Scheduler address from `pid`; undefined when the framework has none (SPEC 4.8). */
+  /** Scheduler address from `pid`; undefined when the framework has none (docs/spec.md §4.8). */
   readonly pid: HostPort | undefined;
   /** Scheduler host when there is no pid. */
   readonly hostname: string;

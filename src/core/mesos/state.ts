@@ -1,8 +1,8 @@
 /**
- * The Mesos master state document (SPEC 4), parsed into the normalised {@link MesosState}.
+ * The Mesos master state document (docs/spec.md §4), parsed into the normalised {@link MesosState}.
  *
  * Upstream fails the whole document on one malformed pid or wrong-typed field, and crashes
- * on an agent without pid or a bad port range (SPEC 10 #14-17). Here each framework, task
+ * on an agent without pid or a bad port range (docs/spec.md §10 #14-17). Here each framework, task
  * and agent is validated on its own: a bad one is skipped with a warning naming it, the
  * rest of the document is used.
  *
@@ -79,7 +79,7 @@ export function parseState(json: unknown): { state: MesosState; warnings: string
 /**
  * Hosts the generator will look up in its `resolved` map: framework and agent hosts, the
  * leader host, and hosts of `extra.masters` (`host:port`) and `extra.listener`, that are not
- * IP literals. The caller resolves them with the system resolver (SPEC 4.7, 4.8, 10 #42).
+ * IP literals. The caller resolves them with the system resolver (docs/spec.md §4.7, 4.8, 10 #42).
  */
 export function hostnamesToResolve(
   state: MesosState,
@@ -158,7 +158,7 @@ function parseFramework(
 }
 
 /**
- * Turns a task as read into the model: expands its ports (SPEC 4.3) and checks its
+ * Turns a task as read into the model: expands its ports (docs/spec.md §4.3) and checks its
  * DiscoveryInfo ports, warning as `${where} task "name": problem`. Shared with the operator
  * API stream, so a task reads the same from either source.
  */
@@ -192,7 +192,7 @@ function toDiscovery(fields: TaskFields, where: string, warnings: string[]): Dis
   if (!discovery || discovery.name === "") return undefined;
   const ports: DiscoveryPort[] = [];
   for (const port of discovery.ports) {
-    // Out-of-range numbers are skipped (SPEC 10 #41: upstream wrapped them to 16 bits when answering).
+    // Out-of-range numbers are skipped (docs/spec.md §10 #41: upstream wrapped them to 16 bits when answering).
     if (Number.isInteger(port.number) && port.number >= 0 && port.number <= 65535) ports.push(port);
     else {
       warnings.push(
@@ -220,7 +220,7 @@ function parseAgent(raw: unknown, index: number, warnings: string[]): MesosAgent
   return agent;
 }
 
-/** The agent `id` at the address of `pid` (SPEC 4.2), or undefined when the pid does not parse. */
+/** The agent `id` at the address of `pid` (docs/spec.md §4.2), or undefined when the pid does not parse. */
 export function agentFromPid(id: string, pid: string): MesosAgent | undefined {
   const upid = parseUpid(pid);
   return upid ? { id, pid: { host: upid.host, port: upid.port } } : undefined;

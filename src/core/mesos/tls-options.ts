@@ -1,7 +1,7 @@
 /**
  * TLS settings for requests to the masters and the IAM endpoint, from `caCertFile`,
- * `certFile` and `keyFile` (SPEC 3.4). As upstream, the server certificate is verified
- * only when a CA file is given (SPEC 10 #31: kept, with a warning).
+ * `certFile` and `keyFile` (docs/spec.md §3.4). As upstream, the server certificate is verified
+ * only when a CA file is given (docs/spec.md §10 #31: kept, with a warning).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Mesos PID (UPID) values, `id@host:port` (SPEC 4.2).
+ * Mesos PID (UPID) values, `id@host:port` (docs/spec.md §4.2).
  *
  * @module
  */
@@ -18,7 +18,7 @@ const HOST_CHARS = /^[A-Za-z0-9._:-]+$/;
 /**
  * Parses a PID such as `slave(1)@10.0.0.1:5051` or `scheduler(1)@[2001:db8::1]:25501`.
  * Like upstream: `"` and spaces are trimmed from both ends and exactly one `@` is required.
- * Unlike upstream, a hostname is not resolved here (the caller resolves it, SPEC 10 #16)
+ * Unlike upstream, a hostname is not resolved here (the caller resolves it, docs/spec.md §10 #16)
  * and the port must be decimal 0..65535 (upstream would accept a service name).
  * Returns undefined for anything else; never throws.
  */

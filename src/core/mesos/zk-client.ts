@@ -1,5 +1,5 @@
 /**
- * The small ZooKeeper client contract the leader detector needs (SPEC 3.3). The core
+ * The small ZooKeeper client contract the leader detector needs (docs/spec.md §3.3). The core
  * holds no ZooKeeper wire code: `src/adapters/zookeeper.ts` implements this with an npm
  * client, and unit tests use an in-memory fake.
  *

@@ -1,5 +1,5 @@
 /**
- * Leader detection through ZooKeeper, as Mesos masters register themselves (SPEC 3.3):
+ * Leader detection through ZooKeeper, as Mesos masters register themselves (docs/spec.md §3.3):
  * ephemeral sequential children `json.info_<n>` (or legacy `info_<n>`) under a path; the
  * lowest sequence number is the leader.
  *
@@ -136,7 +136,7 @@ export function zkDetector(options: ZkDetectorOptions): MasterDetector {
     }
     sessionUp = false;
     armUnreachable();
-    // Session or watch lost: the leader is no longer known (SPEC 3.3).
+    // Session or watch lost: the leader is no longer known (docs/spec.md §3.3).
     if (leaderNode !== "") {
       leaderNode = "";
       emit(withoutLeader(list));

@@ -1,7 +1,7 @@
 /**
  * The application's metrics: typed handles the DNS server, forwarder and poller call,
  * registered once in a {@link MetricsRegistry} and exposed by `GET /metrics`. They replace
- * upstream's log-only counters (SPEC 7.3, SPEC 10 #36): NODATA and NXDOMAIN are told apart
+ * upstream's log-only counters (docs/spec.md §7.3, docs/spec.md §10 #36): NODATA and NXDOMAIN are told apart
  * by `rcode`, and nothing is reset.
  *
  * Handles cache their label children, so a call on the query path does a few map look-ups

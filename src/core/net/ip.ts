@@ -93,7 +93,7 @@ function isV4Mapped(bytes: Uint8Array): boolean {
 }
 
 /**
- * The record family of an IP and its canonical text, as upstream stores task IPs (SPEC 4.6):
+ * The record family of an IP and its canonical text, as upstream stores task IPs (docs/spec.md §4.6):
  * anything representable as IPv4 (including IPv4-mapped IPv6) is A in dotted form,
  * everything else AAAA in compressed lower-case form.
  */

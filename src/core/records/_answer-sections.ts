@@ -1,6 +1,6 @@
 /**
  * Builds the answer, authority and additional sections for one in-domain question.
- * Rules: SPEC 6.4 plus the improvements of the conformance README (a to f).
+ * Rules: docs/spec.md §6.4 plus the improvements of the conformance README (a to f).
  *
  * @module
  */
@@ -166,7 +166,7 @@ function srvRecords(ctx: Context): { answers: Uint8Array[]; additional: Uint8Arr
     );
     if (targets.has(srv.target)) continue;
     targets.add(srv.target);
-    // At most one A and one AAAA per target, as upstream (SPEC 6.4); owners may be compressed.
+    // At most one A and one AAAA per target, as upstream (docs/spec.md §6.4); owners may be compressed.
     const owner = encodeName(srv.target, ctx.q);
     const aRdata = firstParsed(ctx.index.records.a.get(srv.target), ipv4Rdata);
     if (aRdata) additional.push(encodeRecord(owner, QTYPE.A, ctx.config.TTL, aRdata));
@@ -192,7 +192,7 @@ function apexPointer(apexOffset: number): Uint8Array {
   return Uint8Array.of(0xc0 | (apexOffset >> 8), apexOffset & 0xff);
 }
 
-/** The apex SOA; MINIMUM is SOAMinttl (upstream used TTL, SPEC 10 #4). */
+/** The apex SOA; MINIMUM is SOAMinttl (upstream used TTL, docs/spec.md §10 #4). */
 function soaRecord(c: Config, index: DomainIndex, apexOffset: number): Uint8Array {
   const apex = apexShape(index, apexOffset);
   const rdata = soaRdata(encodeName(c.SOAMname, apex), encodeName(c.SOARname, apex), [

@@ -1,5 +1,5 @@
 /**
- * Checks on generated owner names: the improvements of SPEC 10 #22-24 (upstream stores
+ * Checks on generated owner names: the improvements of docs/spec.md §10 #22-24 (upstream stores
  * names that cannot exist on the wire).
  *
  * @module
@@ -26,7 +26,7 @@ export function nameProblem(name: string): string | undefined {
 }
 
 /**
- * True when a raw DiscoveryInfo name may be used for upstream's "legacy" records (SPEC 5.8,
+ * True when a raw DiscoveryInfo name may be used for upstream's "legacy" records (docs/spec.md §5.8,
  * 10 #23): only `a-z 0-9 - _ .`, no empty label. Raw names with upper case, spaces or other
  * characters were unreachable upstream (queries are lower-cased) or not valid names at all.
  */

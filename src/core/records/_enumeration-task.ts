@@ -117,7 +117,7 @@ export class CompactEnumerationTask implements EnumerationTask {
     return out;
   }
 
-  /** Serialises as the plain `{name, id, records}` object of SPEC 5.12. */
+  /** Serialises as the plain `{name, id, records}` object of docs/spec.md §5.12. */
   toJSON(): { name: string; id: string; records: EnumerationRecord[] } {
     return { name: this.name, id: this.id, records: this.records };
   }

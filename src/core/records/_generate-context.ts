@@ -22,7 +22,7 @@ export interface GenerateContext {
   label(name: string): string;
   /** {@link frag} in the configured mode. */
   frag(name: string): string;
-  /** IPs of a host: itself when an IP literal, else its entry in `resolved` (SPEC 4.7, 4.8). */
+  /** IPs of a host: itself when an IP literal, else its entry in `resolved` (docs/spec.md §4.7, 4.8). */
   hostIps(host: string): readonly IpValue[];
   /** Inserts a record; see {@link RecordStore.insert}. */
   insert(type: RecordType, name: string, value: string): boolean;

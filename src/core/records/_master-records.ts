@@ -1,5 +1,5 @@
 /**
- * The records that do not come from tasks: frameworks (SPEC 5.4), agents (5.5), this server
+ * The records that do not come from tasks: frameworks (docs/spec.md §5.4), agents (5.5), this server
  * (5.6) and the leader and masters (5.7).
  *
  * @module
@@ -24,7 +24,7 @@ export function frameworkRecords(ctx: GenerateContext, state: MesosState): void 
       continue;
     }
     const owner = ctx.frag(framework.name) + ctx.tail;
-    // Improvement (SPEC 10 #24): upstream stores `.D.` for a name that sanitises to nothing.
+    // Improvement (docs/spec.md §10 #24): upstream stores `.D.` for a name that sanitises to nothing.
     const problem = nameProblem(owner);
     if (problem) {
       ctx.warnings.push(`framework ${JSON.stringify(framework.name)}: name "${owner}" skipped: ${problem}`);
@@ -36,10 +36,10 @@ export function frameworkRecords(ctx: GenerateContext, state: MesosState): void 
 }
 
 /**
- * `slave.D.` A/AAAA and `_slave._tcp.D.` SRV (one per distinct port, SPEC 10 #25, kept).
+ * `slave.D.` A/AAAA and `_slave._tcp.D.` SRV (one per distinct port, docs/spec.md §10 #25, kept).
  * Returns each agent's IPs by id, a later duplicate id replacing an earlier one as upstream.
  * An agent whose host has no IP keeps an empty list: its tasks still count but get no
- * `.slave` records (upstream stored the sanitised host text as a bogus A value, SPEC 4.7).
+ * `.slave` records (upstream stored the sanitised host text as a bogus A value, docs/spec.md §4.7).
  */
 export function agentRecords(ctx: GenerateContext, state: MesosState): Map<string, readonly IpValue[]> {
   const byId = new Map<string, readonly IpValue[]>();
@@ -60,9 +60,9 @@ export function agentRecords(ctx: GenerateContext, state: MesosState): Map<strin
 }
 
 /**
- * A/AAAA records for `SOAMname` from the `Listener` setting (SPEC 5.6). The owner is
+ * A/AAAA records for `SOAMname` from the `Listener` setting (docs/spec.md §5.6). The owner is
  * lower-cased (upstream stored it as written, unreachable when it had upper case). A
- * listener that is not an IP literal is looked up in `resolved` instead of crashing (SPEC 10 #17).
+ * listener that is not an IP literal is looked up in `resolved` instead of crashing (docs/spec.md §10 #17).
  */
 export function selfRecords(ctx: GenerateContext, localAddresses: readonly string[]): void {
   const mname = ctx.config.SOAMname.toLowerCase();
@@ -93,9 +93,9 @@ function isLoopback(ip: IpValue): boolean {
 }
 
 /**
- * `leader.D.`, `master.D.`, `master<N>.D.` and the `_leader` SRVs (SPEC 5.7), with upstream's
+ * `leader.D.`, `master.D.`, `master<N>.D.` and the `_leader` SRVs (docs/spec.md §5.7), with upstream's
  * numbering. IPs are stored in canonical form (upstream: as written). Hostnames are looked up
- * in `resolved` (upstream crashes, SPEC 10 #17); an unresolved one is skipped with a warning.
+ * in `resolved` (upstream crashes, docs/spec.md §10 #17); an unresolved one is skipped with a warning.
  */
 export function leaderRecords(ctx: GenerateContext, leader: string, masters: readonly string[]): void {
   const parts = leader.split("@");
@@ -132,7 +132,7 @@ export function leaderRecords(ctx: GenerateContext, leader: string, masters: rea
   let leaderNumbered = false;
   for (const master of masters) {
     const hostPort = splitHostPort(master);
-    if (!hostPort) continue; // "" stands for an unknown leader (SPEC 3.1)
+    if (!hostPort) continue; // "" stands for an unknown leader (docs/spec.md §3.1)
     const ips = ctx.hostIps(hostPort.host);
     if (ips.length === 0) {
       ctx.warnings.push(`master "${master}": host "${hostPort.host}" has no IP; skipped`);

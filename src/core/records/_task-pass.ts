@@ -1,5 +1,5 @@
 /**
- * One task's records for one label `t` (SPEC 5.8): the names an app's instances share
+ * One task's records for one label `t` (docs/spec.md §5.8): the names an app's instances share
  * (built and checked once per framework, so the same string objects hit the record maps
  * with their hash already computed) and the pass that emits A, AAAA and SRV records.
  *
@@ -94,7 +94,7 @@ export interface TaskInfo {
 }
 
 /**
- * The shared names of label `t` in the current framework, memoised. Improvement (SPEC 10 #22,
+ * The shared names of label `t` in the current framework, memoised. Improvement (docs/spec.md §10 #22,
  * #24): names with an empty label, a label over 63 octets or over 253 octets are marked
  * invalid and skipped. The framework tail is known valid, so `t`'s labels and lengths decide.
  */
@@ -171,7 +171,7 @@ function isIncreasing(ports: readonly number[]): boolean {
 }
 
 /**
- * One pass of SPEC 5.8's table for one task label, in upstream's emission order. Split in
+ * One pass of docs/spec.md §5.8's table for one task label, in upstream's emission order. Split in
  * parts so that each is optimised on its own: as one function, the optimising compiler spent
  * more time on it than generation itself for 100k tasks.
  */
@@ -316,7 +316,7 @@ function discoveryRecords(
   const t = names.t;
   if (discovery.ports.length > 0) store.claimTarget(canonicalName);
   for (const port of discovery.ports) {
-    // Improvement (SPEC 10 #41): upstream wrapped such numbers to 16 bits; parseState warned.
+    // Improvement (docs/spec.md §10 #41): upstream wrapped such numbers to 16 bits; parseState warned.
     if (!(port.number >= 0 && port.number <= 65535)) continue;
     const target = `${canonicalName}:${port.number}`;
     const protocol = ctx.label(port.protocol);

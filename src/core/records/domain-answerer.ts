@@ -1,5 +1,5 @@
 /**
- * Answers queries for names inside the domain (SPEC 6.4) from a snapshot, with the
+ * Answers queries for names inside the domain (docs/spec.md §6.4) from a snapshot, with the
  * deliberate improvements listed in the conformance README (EDNS echo, apex SOA in
  * negative answers, real SOA/NS answers at the apex, RFC 8020 empty non-terminals,
  * ANY without duplicates, DS answered locally).

@@ -1,5 +1,5 @@
 /**
- * DNS label sanitisation (SPEC 5.2): turns framework, task, DiscoveryInfo, port and
+ * DNS label sanitisation (docs/spec.md §5.2): turns framework, task, DiscoveryInfo, port and
  * protocol names from the Mesos state into DNS labels, exactly as upstream does.
  *
  * @module
@@ -31,8 +31,8 @@ function mapChars(name: string): string {
 }
 
 /**
- * Upstream's cut procedure (SPEC 5.2 steps 1-4). The result can end in `-` when the tail
- * refill lands on a hyphen: a kept upstream quirk (SPEC 10 #21), because names must match.
+ * Upstream's cut procedure (docs/spec.md §5.2 steps 1-4). The result can end in `-` when the tail
+ * refill lands on a hyphen: a kept upstream quirk (docs/spec.md §10 #21), because names must match.
  */
 function cut(s: string, max: number, stripLeadingDigits: boolean): string {
   let start = 0;
@@ -54,7 +54,7 @@ function cut(s: string, max: number, stripLeadingDigits: boolean): string {
 }
 
 /**
- * Sanitises `name` into one DNS label (SPEC 5.2). RFC 1123 mode: at most 63 characters,
+ * Sanitises `name` into one DNS label (docs/spec.md §5.2). RFC 1123 mode: at most 63 characters,
  * no leading or trailing `-`. RFC 952 mode (`rfc952` true): at most 24 characters, no
  * leading digits either. Dots become hyphens. May return the empty string.
  */
@@ -63,7 +63,7 @@ export function label(name: string, rfc952: boolean): string {
 }
 
 /**
- * Sanitises `name` into a domain fragment (SPEC 5.2): each dot-separated piece through
+ * Sanitises `name` into a domain fragment (docs/spec.md §5.2): each dot-separated piece through
  * {@link label}, empty results dropped, joined with dots. Used for framework names.
  */
 export function frag(name: string, rfc952: boolean): string {

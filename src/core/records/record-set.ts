@@ -1,7 +1,7 @@
 /**
- * The record store (SPEC 5.1): three maps, A, AAAA and SRV, from a fully qualified
+ * The record store (docs/spec.md §5.1): three maps, A, AAAA and SRV, from a fully qualified
  * owner name (ending in a dot) to a set of string values, plus the enumeration data
- * behind `/v1/enumerate` (SPEC 5.12). Built once per state by `RecordSetBuilder`,
+ * behind `/v1/enumerate` (docs/spec.md §5.12). Built once per state by `RecordSetBuilder`,
  * then never changed: a refresh builds a new one and swaps it in.
  *
  * @module
@@ -19,7 +19,7 @@ export interface EnumerationRecord {
 export interface EnumerationTask {
   readonly name: string;
   readonly id: string;
-  /** `[]` where upstream wrote `null` (SPEC 10 #30, a safe improvement). */
+  /** `[]` where upstream wrote `null` (docs/spec.md §10 #30, a safe improvement). */
   readonly records: EnumerationRecord[];
 }
 

@@ -1,9 +1,9 @@
 /**
- * Record generation (SPEC 5): a parsed Mesos state plus configuration in, an immutable
+ * Record generation (docs/spec.md §5): a parsed Mesos state plus configuration in, an immutable
  * {@link RecordSet} out. Synchronous and pure: hostnames are resolved by the caller
  * beforehand (see `hostnamesToResolve`) and passed in `resolved`.
  *
- * Deliberate differences from upstream (SPEC 10), each also noted where it is made:
+ * Deliberate differences from upstream (docs/spec.md §10), each also noted where it is made:
  * - names with an empty label, a label over 63 octets or over 253 octets are skipped with a
  *   warning (#22, #24), and so are SRV records targeting them;
  * - raw DiscoveryInfo ("legacy") names are used only when they are valid DNS: `a-z 0-9 - _ .`,
@@ -12,12 +12,12 @@
  * - DiscoveryInfo ports outside 0..65535 are skipped (#41);
  * - leader, master and listener hostnames are looked up in `resolved`, or skipped with a
  *   warning (#17); leader and master IPs are stored in canonical form;
- * - an agent whose host has no IP gets no records instead of a bogus A value (SPEC 4.7);
+ * - an agent whose host has no IP gets no records instead of a bogus A value (docs/spec.md §4.7);
  * - `SOAMname` is lower-cased;
  * - enumeration `records` is `[]` rather than `null` (#30), and the enumeration is only built
  *   when `EnumerationOn` is set.
  *
- * The loop over tasks (SPEC 5.8, 5.12) runs once per task per refresh (100k tasks in the
+ * The loop over tasks (docs/spec.md §5.8, 5.12) runs once per task per refresh (100k tasks in the
  * benchmark); the records of one task label are made in `_task-pass.ts`.
  *
  * @module
@@ -40,16 +40,16 @@ import { type IpValue, taskIps } from "./task-ips.ts";
 export interface GenerateInput {
   readonly state: MesosState;
   readonly config: Config;
-  /** The masters list of SPEC 3.1, leader slot first; may start with "". */
+  /** The masters list of docs/spec.md §3.1, leader slot first; may start with "". */
   readonly masters: readonly string[];
   /** Hostname -> IPs from the system resolver, for hosts that are not IP literals. */
   readonly resolved: ReadonlyMap<string, readonly string[]>;
-  /** Non-loopback interface IPs, used when `Listener` is `0.0.0.0` (SPEC 5.6). */
+  /** Non-loopback interface IPs, used when `Listener` is `0.0.0.0` (docs/spec.md §5.6). */
   readonly localAddresses: readonly string[];
 }
 
 /**
- * Builds the record set for one state, in upstream's order (SPEC 5.3): frameworks, agents,
+ * Builds the record set for one state, in upstream's order (docs/spec.md §5.3): frameworks, agents,
  * self, leader/masters, tasks. Never throws on any `MesosState`; problems become
  * `RecordSet.warnings`.
  */
@@ -65,8 +65,8 @@ export function generateRecords(input: GenerateInput): RecordSet {
 }
 
 /**
- * Emits the records of every counted task (SPEC 4.4), frameworks and tasks in document order,
- * and returns the enumeration (SPEC 5.12; empty when `EnumerationOn` is false: nothing serves
+ * Emits the records of every counted task (docs/spec.md §4.4), frameworks and tasks in document order,
+ * and returns the enumeration (docs/spec.md §5.12; empty when `EnumerationOn` is false: nothing serves
  * it then, and it is the largest structure for big clusters).
  */
 export function taskRecords(
@@ -99,7 +99,7 @@ export function taskRecords(
     info.frameworkTail = `.${fragment}${ctx.tail}`;
     info.slaveTail = `.${fragment}.slave${ctx.tail}`;
     const names = new Map<string, PassNames>();
-    // Improvement (SPEC 10 #24): a framework name that sanitises to nothing gave names with an
+    // Improvement (docs/spec.md §10 #24): a framework name that sanitises to nothing gave names with an
     // empty label. The tail must be a valid name suffix for the length checks of passNames().
     const tailProblem = fragment === "" ? "name has no DNS label" : nameProblem(`x${info.slaveTail}`);
     if (tailProblem !== undefined && framework.tasks.length > 0) {
@@ -122,8 +122,8 @@ export function taskRecords(
       if (!discovery) {
         taskPass(ctx, info, passNames(info, names, ctx.label(task.name)));
       } else {
-        // Upstream's "legacy" pass with the raw DiscoveryInfo name comes first (SPEC 5.8). It is
-        // kept only for raw names that are valid DNS (SPEC 10 #23), and skipped when it would
+        // Upstream's "legacy" pass with the raw DiscoveryInfo name comes first (docs/spec.md §5.8). It is
+        // kept only for raw names that are valid DNS (docs/spec.md §10 #23), and skipped when it would
         // repeat the sanitised pass exactly.
         const sanitised = ctx.label(discovery.name);
         if (discovery.name !== sanitised && isUsableRawName(discovery.name)) {
@@ -138,7 +138,7 @@ export function taskRecords(
 }
 
 /**
- * The last `-` piece of the agent id, lower-cased. Upstream used it unsanitised (SPEC 10 #22);
+ * The last `-` piece of the agent id, lower-cased. Upstream used it unsanitised (docs/spec.md §10 #22);
  * here it goes through the RFC 1123 label function, in both modes (RFC 952 would strip the
  * usual all-digit tails such as `0`); ordinary tails (`0`, `s1`) are unchanged.
  */

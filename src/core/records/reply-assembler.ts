@@ -1,7 +1,7 @@
 /**
  * Assembles an in-domain reply from prepared sections: the query's header and question
  * copied (which echoes the question's letter case), answers shuffled, size limit and
- * truncation per SPEC 6.5, and an OPT record for EDNS clients (improvement a).
+ * truncation per docs/spec.md §6.5, and an OPT record for EDNS clients (improvement a).
  *
  * @module
  */
@@ -60,7 +60,7 @@ export function assembleReply(input: AssembleInput): Uint8Array {
   let answerCount = answers.length;
   let truncated = false;
   if (size > limit) {
-    // SPEC 6.5: drop the additional section; then answers from the end until strictly below.
+    // docs/spec.md §6.5: drop the additional section; then answers from the end until strictly below.
     truncated = true;
     size -= sum(additional);
     additional = EMPTY;

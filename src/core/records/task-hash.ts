@@ -1,5 +1,5 @@
 /**
- * The 5-character hash in canonical task names (SPEC 5.8): SHA-1 of the task id's UTF-8
+ * The 5-character hash in canonical task names (docs/spec.md §5.8): SHA-1 of the task id's UTF-8
  * bytes, z-base-32 encoded, first 5 characters (the top 25 bits of the digest).
  *
  * SHA-1 is written out here because the generator is synchronous and runs for every task
@@ -157,7 +157,7 @@ function compress(): void {
 }
 
 /**
- * The 5-character z-base-32 hash of a task id used in canonical task names (SPEC 5.8).
+ * The 5-character z-base-32 hash of a task id used in canonical task names (docs/spec.md §5.8).
  * `taskHash("test")` is `"iffe9"`.
  */
 export function taskHash(id: string): string {

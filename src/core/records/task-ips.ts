@@ -1,5 +1,5 @@
 /**
- * Which IPs a task's records carry (SPEC 4.5, 4.6).
+ * Which IPs a task's records carry (docs/spec.md §4.5, 4.6).
  *
  * @module
  */
@@ -29,7 +29,7 @@ export function fastClassify(text: string): IpValue | undefined {
 }
 
 /**
- * The one status the status-based sources read (SPEC 4.5): the `TASK_RUNNING` status with
+ * The one status the status-based sources read (docs/spec.md §4.5): the `TASK_RUNNING` status with
  * the greatest timestamp, the earliest on ties. Upstream starts its search at -1, so a
  * status with a timestamp of -1 or less is never chosen; kept.
  */
@@ -46,7 +46,7 @@ export function runningStatus(statuses: readonly MesosStatus[]): MesosStatus | u
 }
 
 /**
- * The task's IPs (SPEC 4.6): sources are tried in `sources` order and the first one that
+ * The task's IPs (docs/spec.md §4.6): sources are tried in `sources` order and the first one that
  * yields at least one valid IP supplies all of them, in order, duplicates kept (the record
  * store merges them). `agentIps` is what the `host` source yields. Unknown sources are ignored.
  */

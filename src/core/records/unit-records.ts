@@ -2,7 +2,7 @@
  * Record generation split into units, for incremental updates (docs/architecture.md): the
  * records of one task key (one task, or the tasks a document lists twice under one id) and
  * the records of everything that is not a task (frameworks, agents, this server, leader and
- * masters). Generation is a set union (SPEC 5.1, 5.10), so the union of every unit's records
+ * masters). Generation is a set union (docs/spec.md §5.1, 5.10), so the union of every unit's records
  * is exactly what {@link generateRecords} makes for the whole state; only the enumeration
  * (which lists records "newly added" in document order) cannot be split, and is built from
  * the whole state when asked for.
@@ -79,7 +79,7 @@ export class UnitGenerator {
     return store.build({ frameworks: [] }, ctx.warnings);
   }
 
-  /** Framework, agent, self, leader and master records (SPEC 5.4 to 5.7). */
+  /** Framework, agent, self, leader and master records (docs/spec.md §5.4 to 5.7). */
   base(input: BaseUnitInput): UnitRecords {
     const store = new RecordStore();
     const ctx = createContext(store, this.#config, this.resolved);

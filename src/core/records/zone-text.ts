@@ -1,6 +1,6 @@
 /**
  * Exports of a record set: an RFC 1035 master file (for `mesos-dns records`, loadable by
- * NSD or BIND) and the `/v1/axfr` JSON body (SPEC 8.2).
+ * NSD or BIND) and the `/v1/axfr` JSON body (docs/spec.md §8.2).
  *
  * @module
  */
@@ -11,7 +11,7 @@ import { type RecordSet, splitSrvValue } from "./record-set.ts";
 
 /**
  * The zone `config.Domain` as master-file text: `$ORIGIN`, `$TTL`, the apex SOA (MINIMUM is
- * `SOAMinttl`, SPEC 10 #4) and NS (`SOAMname`), then every A, AAAA and SRV record whose owner
+ * `SOAMinttl`, docs/spec.md §10 #4) and NS (`SOAMname`), then every A, AAAA and SRV record whose owner
  * is inside the domain, sorted by name, type, value. Values that are not valid for their
  * type, and owners outside the domain, are left out.
  */
@@ -52,7 +52,7 @@ export function zoneText(records: RecordSet, config: Config, serial: number): st
   return `${lines.join("\n")}\n`;
 }
 
-/** The `/v1/axfr` body (SPEC 8.2): every name of the store, keys sorted, values sorted. */
+/** The `/v1/axfr` body (docs/spec.md §8.2): every name of the store, keys sorted, values sorted. */
 export function axfrJson(records: RecordSet, config: Config, serial: number): object {
   return {
     TTL: config.TTL,

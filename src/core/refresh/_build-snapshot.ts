@@ -1,8 +1,8 @@
 /**
- * One refresh's work (SPEC 7.2 step 1): fetch the state from the masters list, parse it,
+ * One refresh's work (docs/spec.md §7.2 step 1): fetch the state from the masters list, parse it,
  * resolve the host names it names and generate the record set, ready to publish.
  *
- * Host names the state names (SPEC 4.7, 4.8, 10 #42) are resolved with the system resolver,
+ * Host names the state names (docs/spec.md §4.7, 4.8, 10 #42) are resolved with the system resolver,
  * each with its own timeout, a few at a time; one that cannot be resolved becomes a warning,
  * never a failed refresh.
  *
@@ -20,7 +20,7 @@ import type { Platform, TlsClientOptions } from "../platform.ts";
 import { generateRecords } from "../records/records.ts";
 import type { Snapshot } from "../records/snapshot.ts";
 
-/** Per-host lookup timeout (SPEC 10 #42: keep the lookups, bound them). */
+/** Per-host lookup timeout (docs/spec.md §10 #42: keep the lookups, bound them). */
 const LOOKUP_TIMEOUT_MS = 2000;
 
 /** A snapshot built but not yet published (serial and load time are set on publishing). */

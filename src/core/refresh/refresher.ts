@@ -1,9 +1,9 @@
 /**
- * The refresh loop (SPEC 7): leader detection feeds the masters list; each refresh fetches
+ * The refresh loop (docs/spec.md §7): leader detection feeds the masters list; each refresh fetches
  * the state, builds a record set and swaps it into the {@link SnapshotStore}. A failed
- * refresh keeps the previous snapshot (SPEC 3.6).
+ * refresh keeps the previous snapshot (docs/spec.md §3.6).
  *
- * Unlike upstream, refreshes never block anything else (SPEC 10 #38): they run
+ * Unlike upstream, refreshes never block anything else (docs/spec.md §10 #38): they run
  * asynchronously while queries are answered from the store.
  *
  * @module
@@ -40,7 +40,7 @@ export interface RefresherDeps {
   /** Wall clock, milliseconds since the epoch. */
   readonly now?: () => number;
   readonly timers?: Timers;
-  /** The process must end: `master detection timed out after <n>s` (SPEC 3.3). */
+  /** The process must end: `master detection timed out after <n>s` (docs/spec.md §3.3). */
   readonly onFatal?: (message: string) => void;
   readonly onRefresh?: (result: RefreshResult) => void;
   /**
@@ -144,7 +144,7 @@ export class Refresher {
     const before = leaderOf(this.#masters);
     this.#masters = masters;
     const leader = leaderOf(masters);
-    // SPEC 3.3: an event with a leader cancels the detection timeout, one without restarts it.
+    // docs/spec.md §3.3: an event with a leader cancels the detection timeout, one without restarts it.
     if (leader !== "") this.#cancelDetectionTimer();
     else this.#restartDetectionTimer();
     if (leader === before) {
@@ -152,7 +152,7 @@ export class Refresher {
       return;
     }
     this.#deps.log.info(leader === "" ? "No leading master known" : `Leading master is now ${quote(leader)}`);
-    // SPEC 10 #38: a refresh stuck on the old leader (up to stateTimeoutSeconds) must not
+    // docs/spec.md §10 #38: a refresh stuck on the old leader (up to stateTimeoutSeconds) must not
     // delay the new one; it runs at once and the old one's result is discarded.
     const followUp = this.#followUp;
     this.#followUp = undefined;
@@ -163,7 +163,7 @@ export class Refresher {
   #scheduleTick(): void {
     if (this.#stopped) return;
     this.#tick = this.#timers.setTimeout(() => {
-      // Ticks during a running refresh are dropped (SPEC 7.1).
+      // Ticks during a running refresh are dropped (docs/spec.md §7.1).
       if (!this.#inFlight) void this.refreshNow();
       this.#scheduleTick();
     }, this.#deps.config.RefreshSeconds * 1000);

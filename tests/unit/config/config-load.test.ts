@@ -72,7 +72,7 @@ describe("resolvConfNameservers()", () => {
   });
 });
 
-describe("config path lookup (SPEC 1.2)", () => {
+describe("config path lookup (docs/spec.md §1.2)", () => {
   test("replaces the first ~/ with USERPROFILE, preferred over HOME", () => {
     const p = fakePlatform({ env: { USERPROFILE: "/u", HOME: "/h" } });
     expect(expandHome(p, "~/a/~/b")).toBe("/u/a/~/b");
@@ -196,7 +196,7 @@ describe("loadConfig() resolv.conf fallback", () => {
   });
 });
 
-describe("loadConfig() TLS files (SPEC 2.3 step 9)", () => {
+describe("loadConfig() TLS files (docs/spec.md §2.3 step 9)", () => {
   const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
   const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
   const load = (extra: string, files: Record<string, string> = {}) =>
@@ -245,7 +245,7 @@ describe("loadConfig() TLS files (SPEC 2.3 step 9)", () => {
   });
 });
 
-describe("loadConfig() IAM file (SPEC 2.3 step 10)", () => {
+describe("loadConfig() IAM file (docs/spec.md §2.3 step 10)", () => {
   const IAM = JSON.stringify({ uid: "svc", private_key: "-----BEGIN", login_endpoint: "https://x/login" });
   const load = (extra: string, files: Record<string, string> = {}) =>
     loadConfig(

@@ -48,7 +48,7 @@ describe("validateConfig() step 2: service check", () => {
   });
 });
 
-describe("validateConfig() step 3: masters (SPEC 2.3 vectors)", () => {
+describe("validateConfig() step 3: masters (docs/spec.md §2.3 vectors)", () => {
   const vectors: Array<[string[], boolean]> = [
     [[], true],
     [[""], false],
@@ -87,7 +87,7 @@ describe("validateConfig() step 3: masters (SPEC 2.3 vectors)", () => {
   });
 });
 
-describe("validateConfig() step 4: resolvers (SPEC 2.3 vectors)", () => {
+describe("validateConfig() step 4: resolvers (docs/spec.md §2.3 vectors)", () => {
   const valid = [
     ["1.2.3.4"],
     ["1.2.3.4:53"],
@@ -155,7 +155,7 @@ describe("validateConfig() step 4: resolvers (SPEC 2.3 vectors)", () => {
   });
 });
 
-describe("validateConfig() step 4: zone resolvers (SPEC 2.3 vectors, domain dc.mesos)", () => {
+describe("validateConfig() step 4: zone resolvers (docs/spec.md §2.3 vectors, domain dc.mesos)", () => {
   const r = ["1.1.1.1"];
   const cases: Array<[Record<string, string[]>, boolean]> = [
     [{ weave: r }, true],
@@ -179,7 +179,7 @@ describe("validateConfig() step 4: zone resolvers (SPEC 2.3 vectors, domain dc.m
       expect(checkZones(zones, "dc.mesos") === undefined).toBe(valid);
     });
   }
-  test("zone equal to the domain compares case-insensitively (SPEC 10 #10)", () => {
+  test("zone equal to the domain compares case-insensitively (docs/spec.md §10 #10)", () => {
     expect(message({ Domain: "dc.mesos", ZoneResolvers: { "Dc.Mesos": r } })).toBe(
       "config.json: can't specify ZoneResolver for Mesos domain (dc.mesos)",
     );
@@ -219,7 +219,7 @@ describe("validateConfig() step 6: StateTimeoutSeconds", () => {
   });
 });
 
-describe("validateConfig() step 7: domain (SPEC 2.3 vectors)", () => {
+describe("validateConfig() step 7: domain (docs/spec.md §2.3 vectors)", () => {
   for (const domain of ["1-awesome.domain.e", "single-name", "name", "-x-.y", "MESOS"]) {
     test(`accepts ${JSON.stringify(domain)}`, () => {
       expect(validateConfig(config({ Domain: domain }), FILE)).toBeUndefined();
@@ -235,7 +235,7 @@ describe("validateConfig() step 7: domain (SPEC 2.3 vectors)", () => {
   });
 });
 
-describe("validateConfig() our additions (SPEC 10 #29)", () => {
+describe("validateConfig() our additions (docs/spec.md §10 #29)", () => {
   const bad: Array<[Partial<Config>, string]> = [
     [
       { RefreshSeconds: 0 },
@@ -287,7 +287,7 @@ describe("validateConfig() our additions (SPEC 10 #29)", () => {
     { Zk: "zk://10.0.0.1:2181,10.0.0.2:2181,[fd00::1]:2181/mesos" },
     { Zk: "zk://user:pass@zk1.example.com:2181,zk2:2181/dcos/mesos" },
     { Zk: "ZK://zk1:2181/mesos/" },
-    // SPEC 3.3: upstream's detector also takes a fixed leader without ZooKeeper.
+    // docs/spec.md §3.3: upstream's detector also takes a fixed leader without ZooKeeper.
     { Masters: null, Zk: "10.0.0.1:5050" },
     { Masters: null, Zk: "master@10.0.0.1:5050" },
     { Masters: null, Zk: "master@[fd00::1]:5050" },

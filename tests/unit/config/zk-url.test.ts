@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseZkUrl, redactZk } from "../../../src/core/config/zk-url.ts";
 
-describe("parseZkUrl() (SPEC 3.3)", () => {
+describe("parseZkUrl() (docs/spec.md §3.3)", () => {
   test("reads servers and the znode path", () => {
     expect(parseZkUrl("zk://10.0.0.1:2181,10.0.0.2:2181/mesos")).toEqual({
       ok: true,

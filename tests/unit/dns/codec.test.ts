@@ -129,7 +129,7 @@ describe("errorReply()", () => {
     expect([...reply.subarray(12)]).toEqual(query.slice(12, q.questionEnd));
   });
 
-  test("errorReply() keeps another opcode but copies no RD or CD for it (SPEC 6.4)", () => {
+  test("errorReply() keeps another opcode but copies no RD or CD for it (docs/spec.md §6.4)", () => {
     const query = [...header((5 << 11) | FLAG.RD | FLAG.CD, 1), ...question("a.mesos")];
     const reply = errorReply(Uint8Array.from(query), parsed(query), RCODE.NOTIMP);
     expect((reply[2]! << 8) | reply[3]!).toBe(FLAG.QR | (5 << 11) | RCODE.NOTIMP);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { defaultConfig } from "../../../src/core/config/config.ts";
 import { configView, MASKED_SECRET } from "../../../src/core/http/config-view.ts";
 
-// Upstream's order written out (SPEC 8.2), not derived from CONFIG_KEYS: the table must match it.
+// Upstream's order written out (docs/spec.md §8.2), not derived from CONFIG_KEYS: the table must match it.
 const ORDER = [
   "RefreshSeconds",
   "Port",
@@ -45,7 +45,7 @@ const ORDER = [
 ];
 
 describe("configView()", () => {
-  test("has exactly upstream's keys in SPEC 8.2 order (no extension keys)", () => {
+  test("has exactly upstream's keys in docs/spec.md §8.2 order (no extension keys)", () => {
     expect(Object.keys(configView(defaultConfig()))).toEqual(ORDER);
   });
   test("shows unset Masters as null and serialises like upstream", () => {
@@ -53,7 +53,7 @@ describe("configView()", () => {
     expect(json).toContain('"Masters":null,"ZoneResolvers":{},"Resolvers":["8.8.8.8"]');
     expect(json).toContain('"MesosCredentials":{"Principal":"","Secret":""}');
   });
-  test("masks a non-empty secret, keeps the principal (SPEC 10 #20)", () => {
+  test("masks a non-empty secret, keeps the principal (docs/spec.md §10 #20)", () => {
     const c = { ...defaultConfig(), MesosCredentials: { Principal: "svc", Secret: "hunter2" } };
     const view = configView(c);
     expect(view["MesosCredentials"]).toEqual({ Principal: "svc", Secret: MASKED_SECRET });

@@ -155,7 +155,7 @@ describe("createHttpApi() with the fake.json fixture", () => {
     },
   );
 
-  sharedTest("/v1/services/_leader._tcp.mesos is the SPEC 8.2 example", async () => {
+  sharedTest("/v1/services/_leader._tcp.mesos is the docs/spec.md §8.2 example", async () => {
     const body = await handlerFor(recordsFromReference())("/v1/services/_leader._tcp.mesos");
     expect(JSON.parse(body)).toEqual([
       { service: "_leader._tcp.mesos", host: "leader.mesos.", ip: "127.0.0.1", port: "5050" },

@@ -48,7 +48,7 @@ function api(overrides: Partial<HttpApiDeps> = {}) {
   };
 }
 
-describe("createHttpApi() upstream formatting (SPEC 8.1)", () => {
+describe("createHttpApi() upstream formatting (docs/spec.md §8.1)", () => {
   test("GET /v1/version answers Go's indented JSON, Content-Type application/json without charset", async () => {
     const res = await api().get("/v1/version");
     expect(res.status).toBe(200);
@@ -117,7 +117,7 @@ describe("createHttpApi() upstream formatting (SPEC 8.1)", () => {
     expect(await res.text()).toBe("To be implemented...");
   });
 
-  test("/v1/hosts/.* (an empty name) answers the placeholder, not a 500 (SPEC 10 #39)", async () => {
+  test("/v1/hosts/.* (an empty name) answers the placeholder, not a 500 (docs/spec.md §10 #39)", async () => {
     const res = await api().get("/v1/hosts/.*");
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('[\n  {\n   "host": "",\n   "ip": ""\n  }\n ]');

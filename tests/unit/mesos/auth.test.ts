@@ -15,7 +15,7 @@ describe("basicAuthorization()", () => {
   });
 });
 
-describe("createAuthenticator() (SPEC 3.5)", () => {
+describe("createAuthenticator() (docs/spec.md §3.5)", () => {
   test("sends no header without mesosAuthentication", async () => {
     const auth = createAuthenticator({ platform: noHttp, config: defaultConfig() });
     expect(await auth.header()).toEqual({ ok: true, value: undefined });

@@ -72,7 +72,7 @@ const claimsOf = (jwt: string) =>
   JSON.parse(new TextDecoder().decode(base64Decode(jwt.split(".")[1] ?? ""))) as Record<string, unknown>;
 const ENDPOINT = "https://iam.example/acs/api/v1/auth/login";
 
-describe("IamLogin (SPEC 3.5)", () => {
+describe("IamLogin (docs/spec.md §3.5)", () => {
   test("POSTs {uid, token} where token is an RS256 JWT {uid, exp: now+1h} that verifies", async () => {
     const { publicKey, pem: privatePem } = await keyPair();
     const { platform, requests } = fakeLoginEndpoint(() => ({ status: 200, body: '{"token":"abc"}' }));

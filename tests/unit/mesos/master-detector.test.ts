@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { staticDetector } from "../../../src/core/mesos/master-detector.ts";
 import type { MastersList } from "../../../src/core/mesos/masters-list.ts";
 
-describe("staticDetector() (SPEC 3.1, 3.2)", () => {
+describe("staticDetector() (docs/spec.md §3.1, 3.2)", () => {
   test("reports exactly the configured masters once, after start() returns", async () => {
     const seen: MastersList[] = [];
     const detector = staticDetector({ Masters: ["10.0.0.1:5050", "10.0.0.2:5050"] });

@@ -9,7 +9,7 @@ import {
   withoutLeader,
 } from "../../../src/core/mesos/masters-list.ts";
 
-describe("masters list (SPEC 3.1, 3.3)", () => {
+describe("masters list (docs/spec.md §3.1, 3.3)", () => {
   test("initialMasters() puts an unknown leader before the configured masters", () => {
     expect(initialMasters(["1.1.1.1:5050", "1.1.1.2:5050"])).toEqual(["", "1.1.1.1:5050", "1.1.1.2:5050"]);
     expect(initialMasters(null)).toEqual([""]);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { MAX_TASK_PORTS, parsePortRanges } from "../../../src/core/mesos/port-ranges.ts";
 
 describe("parsePortRanges()", () => {
-  test("parsePortRanges() expands ranges in order (SPEC 4.3 example)", () => {
+  test("parsePortRanges() expands ranges in order (docs/spec.md §4.3 example)", () => {
     expect(parsePortRanges("[31111-31111, 31115-31117]")).toEqual({
       ports: [31111, 31115, 31116, 31117],
       problems: [],

@@ -34,7 +34,7 @@ const deps = (platform: FetchStateDeps["platform"], extra: Partial<FetchStateDep
   ...extra,
 });
 
-describe("fetchState() (SPEC 3.4)", () => {
+describe("fetchState() (docs/spec.md §3.4)", () => {
   test("an empty list is an error", async () => {
     const { platform } = fakeHttp({});
     expect(await fetchState([], deps(platform))).toEqual({
@@ -63,7 +63,7 @@ describe("fetchState() (SPEC 3.4)", () => {
     expect(options?.maxRedirects).toBe(10);
   });
 
-  test("follows the leader named in the state, at the leader's own port (SPEC 10 #18)", async () => {
+  test("follows the leader named in the state, at the leader's own port (docs/spec.md §10 #18)", async () => {
     const { platform, calls } = fakeHttp({
       "http://10.0.0.2:5050/master/state": state("master@10.0.0.1:5051"),
       "http://10.0.0.1:5051/master/state": state("master@10.0.0.1:5051"),

@@ -135,7 +135,7 @@ function started(zk: FakeZk, masters: string[] | null = ["9.9.9.9:5050"]) {
   return { seen, detector, last: () => seen.at(-1) };
 }
 
-describe("selectLeaderNode() (SPEC 3.3)", () => {
+describe("selectLeaderNode() (docs/spec.md §3.3)", () => {
   test("picks the lowest json.info_ sequence number", () => {
     expect(selectLeaderNode(["json.info_0000000012", "json.info_0000000003", "json.info_0000000007"])).toBe(
       "json.info_0000000003",
@@ -153,7 +153,7 @@ describe("selectLeaderNode() (SPEC 3.3)", () => {
   });
 });
 
-describe("decodeMasterInfo() (SPEC 3.3 vectors)", () => {
+describe("decodeMasterInfo() (docs/spec.md §3.3 vectors)", () => {
   const json = (v: unknown) => decodeMasterInfo("json.info_1", enc(v))?.address;
   test("address ip and port win over top-level fields", () => {
     expect(

@@ -27,7 +27,7 @@ const rfc952: [string, string][] = [
   ["89fdgsf---gs7-fgs--d7fddg-", "fdgsf---gs7-fgs--d7fddg"],
   ["chronos with a space AND MIXED CASE-2.0.1", "chronoswithaspaceandmixe"],
   [`hello${"-".repeat(56)}f`, "hellof"],
-  // Upstream's cut can leave a trailing hyphen (SPEC 10 #21), kept for name compatibility.
+  // Upstream's cut can leave a trailing hyphen (docs/spec.md §10 #21), kept for name compatibility.
   ["abcdefghijklmnopqrstuv--a-b", "abcdefghijklmnopqrstuva-"],
 ];
 

@@ -4,7 +4,7 @@ import type { MesosState } from "../../../src/core/mesos/state-model.ts";
 import { taskHash } from "../../../src/core/records/task-hash.ts";
 import { dump, framework, generate, netinfoStatus, state, status, task } from "../_mesos-builders.ts";
 
-describe("generateRecords() task records (SPEC 5.8)", () => {
+describe("generateRecords() task records (docs/spec.md §5.8)", () => {
   const nginx = task({
     id: "nginx.48dccce7-90bc-11e6-ae70-70b3d5800001",
     name: "nginx",
@@ -18,7 +18,7 @@ describe("generateRecords() task records (SPEC 5.8)", () => {
       slaves: [{ id: "20161011-S1", pid: { host: "10.10.0.93", port: 5051 } }],
     });
 
-  test("generateRecords() reproduces the SPEC 5.8 worked example", () => {
+  test("generateRecords() reproduces the docs/spec.md §5.8 worked example", () => {
     expect(dump(generate({ state: s(nginx) }), (n) => n.includes("nginx"))).toEqual([
       "_nginx._nginx._tcp.marathon.mesos. SRV nginx-jhy6r-s1.marathon.mesos.:7564",
       "_nginx._tcp.marathon.mesos. SRV nginx-jhy6r-s1.marathon.mesos.:7564",

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { dump, framework, generate, state } from "../_mesos-builders.ts";
 
-describe("generateRecords() leader and master records (SPEC 5.7 vectors)", () => {
+describe("generateRecords() leader and master records (docs/spec.md §5.7 vectors)", () => {
   const masterNames = (name: string) => /^(leader|master\d*|_leader\._(tcp|udp))\.foo\.com\.$/.test(name);
   const run = (leader: string, masters: string[]) =>
     dump(
@@ -100,7 +100,7 @@ describe("generateRecords() leader and master records (SPEC 5.7 vectors)", () =>
   });
 });
 
-describe("generateRecords() framework, agent and self records (SPEC 5.4-5.6)", () => {
+describe("generateRecords() framework, agent and self records (docs/spec.md §5.4-5.6)", () => {
   test("generateRecords() gives a framework A and _framework._tcp SRV from its pid", () => {
     const s = state({
       frameworks: [framework({ name: "Mara.Thon", pid: { host: "10.0.0.2", port: 8080 } })],

@@ -66,7 +66,7 @@ describe("assembleReply() header and question", () => {
   });
 });
 
-describe("assembleReply() truncation (SPEC 6.5)", () => {
+describe("assembleReply() truncation (docs/spec.md §6.5)", () => {
   const query = queryBytes("a.mesos", "A");
   const questionEnd = parse(query).questionEnd;
   const answers = Array.from({ length: 10 }, (_, i) => aRecord(i + 1));

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { sha1Hex, taskHash } from "../../../src/core/records/task-hash.ts";
 
 describe("taskHash()", () => {
-  test("taskHash() gives the SPEC 5.8 vectors", () => {
+  test("taskHash() gives the docs/spec.md §5.8 vectors", () => {
     expect(taskHash("test")).toBe("iffe9");
     expect(taskHash("nginx.48dccce7-90bc-11e6-ae70-70b3d5800001")).toBe("jhy6r");
   });

@@ -23,7 +23,7 @@ describe("runningStatus()", () => {
   });
 });
 
-describe("taskIps() (SPEC 4.6 vectors)", () => {
+describe("taskIps() (docs/spec.md §4.6 vectors)", () => {
   test("taskIps() takes every ip_addresses entry of a NetworkInfo", () => {
     const t = task({ statuses: [netinfoStatus(1, "1.2.3.4", "2.3.4.5")] });
     expect(texts(taskIps(t, ["netinfo"], agent))).toEqual(["1.2.3.4", "2.3.4.5"]);

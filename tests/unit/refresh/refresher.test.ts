@@ -100,7 +100,7 @@ function setup(configPatch: Partial<Config> = {}, detector?: MasterDetector) {
 const settle = () => new Promise((r) => setTimeout(r, 5));
 const leaderA = (t: ReturnType<typeof setup>) => t.store.current()?.records.a.get("leader.mesos.");
 
-describe("Refresher (SPEC 7)", () => {
+describe("Refresher (docs/spec.md §7)", () => {
   test("with static masters, refreshes at once and publishes records, serial, leader and masters", async () => {
     const t = setup();
     t.serve("10.0.0.1:5050", STATE("master@10.0.0.1:5050"));
