@@ -15,7 +15,7 @@
 
 import type { Config } from "../config/config.ts";
 import { errorMessage, quote } from "../log/log-text.ts";
-import { NetError, type Platform, type TlsClientOptions } from "../platform.ts";
+import type { Platform, TlsClientOptions } from "../platform.ts";
 import { realTimers, type Timers } from "../time/timers.ts";
 import { type Authenticator, noAuthenticator } from "./auth.ts";
 import { type OperatorEvent, parseOperatorEvent, type StreamSnapshot } from "./operator-event.ts";
