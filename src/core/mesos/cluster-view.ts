@@ -203,15 +203,23 @@ export class ClusterView {
   }
 
   /**
-   * What turns this view into `other`: task keys that differ (added, removed or changed) and
-   * whether frameworks or agents differ. Keys in `skip` are left out.
+   * What turns this view into `other`: task keys that differ (added, removed or changed, or
+   * whose framework's name or agent's presence or pid differs: a task's records depend on
+   * them) and whether frameworks or agents differ. Keys in `skip` are left out.
    */
   diff(other: ClusterView, skip: ReadonlySet<string> = new Set()): ViewChange {
+    const renamed = changedIds(this.frameworks, other.frameworks, (a, b) => a.name === b.name);
+    const moved = changedIds(this.agents, other.agents, (a, b) => samePid(a.pid, b.pid));
     const tasks: string[] = [];
     for (const [key, mine] of this.tasks) {
       if (skip.has(key)) continue;
       const theirs = other.tasks.get(key);
-      if (theirs === undefined || !sameTaskList(mine, theirs)) tasks.push(key);
+      if (
+        theirs === undefined ||
+        !sameTaskList(mine, theirs) ||
+        mine.some((t) => renamed.has(t.frameworkId) || moved.has(t.task.slaveId))
+      )
+        tasks.push(key);
     }
     for (const key of other.tasks.keys()) if (!this.tasks.has(key) && !skip.has(key)) tasks.push(key);
     const base =
@@ -328,6 +336,21 @@ function sameMap<T>(
     if (w === undefined || !same(v, w)) return false;
   }
   return true;
+}
+
+/** Ids in `a` or `b` whose entry is missing on one side or differs by `same`. */
+function changedIds<T>(
+  a: ReadonlyMap<string, T>,
+  b: ReadonlyMap<string, T>,
+  same: (x: T, y: T) => boolean,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const [id, x] of a) {
+    const y = b.get(id);
+    if (y === undefined || !same(x, y)) ids.add(id);
+  }
+  for (const id of b.keys()) if (!a.has(id)) ids.add(id);
+  return ids;
 }
 
 function sameTaskList(a: readonly StreamTask[], b: readonly StreamTask[]): boolean {

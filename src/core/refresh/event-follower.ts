@@ -87,6 +87,8 @@ export class EventFollower {
   #publishTimer: unknown;
   /** While a rebuild runs, events wait here. */
   #queue: OperatorEvent[] | undefined;
+  /** The newest rebuild; an older one still running stops at its next slice. */
+  #rebuilds = 0;
   /** Task keys changed by events since the last poll began. */
   #touchedKeys = new Set<string>();
   #lastDown = "";
@@ -172,6 +174,8 @@ export class EventFollower {
     const next = ClusterView.fromSnapshot(snapshot);
     const view = this.#view;
     if (view === undefined || this.#live === undefined || this.#queue !== undefined) {
+      // Events queued behind a rebuild still running came before this snapshot, which holds them.
+      if (this.#queue !== undefined) this.#queue = [];
       void this.#rebuild(next);
       return;
     }
@@ -270,6 +274,7 @@ export class EventFollower {
   async #rebuild(view: ClusterView): Promise<void> {
     const poll = this.#poll;
     if (poll === undefined) return;
+    const rebuild = ++this.#rebuilds;
     this.#queue ??= [];
     this.#timers.clearTimeout(this.#publishTimer);
     this.#publishTimer = undefined;
@@ -281,7 +286,7 @@ export class EventFollower {
       live.add(generator.task(inputOf(view, key)));
       if (++n % SLICE === 0) {
         await new Promise<void>((resolve) => this.#timers.setTimeout(resolve, 0));
-        if (this.#stopped) return;
+        if (this.#stopped || rebuild !== this.#rebuilds) return;
       }
     }
     this.#view = view;
@@ -369,7 +374,10 @@ export class EventFollower {
     this.#deps.log.info(
       `Master ${quote(master)} has no operator API (HTTP ${status}): following it by polling every ${this.#deps.config.RefreshSeconds} s`,
     );
-    // Back to upstream's behaviour: each poll publishes its records.
+    // Back to upstream's behaviour: each poll publishes its records. A rebuild still running
+    // is dropped with its queue.
+    this.#rebuilds++;
+    this.#queue = undefined;
     this.#view = undefined;
     this.#live = undefined;
     this.#pending.clear();

@@ -71,6 +71,22 @@ export class StreamDoc {
     }
   }
 
+  /**
+   * A poll of {@link document} reconciled the follower: the polled state wins, so tasks of
+   * frameworks the document does not list (which it cannot hold) are forgotten.
+   */
+  polled(): void {
+    this.orphans.clear();
+  }
+
+  /** Every task with the id of its framework: the document's, then those of unknown frameworks. */
+  tasks(): Array<{ frameworkId: string; task: Json }> {
+    const out: Array<{ frameworkId: string; task: Json }> = [];
+    for (const f of this.frameworks) for (const task of f.tasks) out.push({ frameworkId: f.id, task });
+    for (const [frameworkId, list] of this.orphans) for (const task of list) out.push({ frameworkId, task });
+    return out;
+  }
+
   /** The document, with `leader`. */
   document(leader: string): Json {
     return {
