@@ -140,3 +140,56 @@ export function frameworkRemoved(
   listField(next, "completed_frameworks").push(f);
   return next;
 }
+
+/** Where each task of a document is, by id (the first task with that id), for in-place changes. */
+const placesOf = new WeakMap<object, Map<string, { framework: Json; task: Json }>>();
+
+function places(doc: Doc): Map<string, { framework: Json; task: Json }> {
+  let map = placesOf.get(doc);
+  if (map === undefined) {
+    map = new Map();
+    for (const f of objects(doc.frameworks)) {
+      for (const task of objects(f["tasks"])) {
+        const id = task["id"];
+        if (typeof id === "string" && !map.has(id)) map.set(id, { framework: f, task });
+      }
+    }
+    placesOf.set(doc, map);
+  }
+  return map;
+}
+
+/**
+ * {@link launched}, changing `doc` itself (option `inPlace` of the fake master: large
+ * documents without a copy per change). Returns the framework the task went to.
+ */
+export function launchInPlace(doc: unknown, ref: string, task: StateTask): StateFramework {
+  if (!isObject(doc)) throw new Error("fake master: the document is not an object");
+  const f = framework(doc, ref);
+  const copy = structuredClone(task) as Json;
+  listField(f, "tasks").push(copy);
+  const map = places(doc);
+  if (!map.has(task.id)) map.set(task.id, { framework: f, task: copy });
+  return f as StateFramework;
+}
+
+/** {@link updated}, changing `doc` itself; returns the task, its framework and the status appended. */
+export function updateInPlace(
+  doc: unknown,
+  taskId: string,
+  state: string,
+  status: Partial<StateStatus> | undefined,
+  nowSeconds: number,
+): { task: StateTask; framework: StateFramework; status: StateStatus } {
+  if (!isObject(doc)) throw new Error("fake master: the document is not an object");
+  const place = places(doc).get(taskId);
+  if (place === undefined) throw new Error(`fake master: no task "${taskId}"`);
+  const appended = { state, timestamp: nowSeconds, ...structuredClone(status ?? {}) };
+  place.task["state"] = state;
+  listField(place.task, "statuses").push(appended);
+  return {
+    task: place.task as StateTask,
+    framework: place.framework as StateFramework,
+    status: appended as StateStatus,
+  };
+}

@@ -19,12 +19,22 @@ import {
   frameworkRemoved,
   frameworkUpdated,
   launched,
+  launchInPlace,
   removed,
   updated,
+  updateInPlace,
 } from "./_fake-master-doc.ts";
 import { type OperatorApiMode, operatorApi, Subscribers } from "./_fake-master-stream.ts";
 import type { FakeBehaviour, FakeMaster, FakeMasterOptions, SeenRequest } from "./_fake-master-types.ts";
-import { type StateStatus, type StateTask, subscribedEvent, TERMINAL_STATES } from "./_fake-master-v1.ts";
+import {
+  frameworkKey,
+  type StateStatus,
+  type StateTask,
+  subscribedEvent,
+  TERMINAL_STATES,
+  taskUpdatedEvent,
+  v1Task,
+} from "./_fake-master-v1.ts";
 
 export type { FakeBehaviour, FakeMaster, FakeMasterOptions, SeenRequest } from "./_fake-master-types.ts";
 
@@ -83,11 +93,25 @@ export async function startFakeMaster(options: FakeMasterOptions): Promise<FakeM
   }
 
   function launchTask(frameworkId: string, task: StateTask): void {
-    commit(launched(state, frameworkId, task));
+    if (!options.inPlace) {
+      commit(launched(state, frameworkId, task));
+      return;
+    }
+    // The same change to the announced copy keeps it the base of a later diff.
+    launchInPlace(announced, frameworkId, task);
+    const f = launchInPlace(state, frameworkId, task);
+    subscribers.broadcast({ type: "TASK_ADDED", task_added: { task: v1Task(task, frameworkKey(f)) } });
   }
 
   function updateTask(taskId: string, taskState: string, status?: Partial<StateStatus>): void {
-    commit(updated(state, taskId, taskState, status, Date.now() / 1000));
+    const now = Date.now() / 1000;
+    if (!options.inPlace) {
+      commit(updated(state, taskId, taskState, status, now));
+      return;
+    }
+    updateInPlace(announced, taskId, taskState, status, now);
+    const changed = updateInPlace(state, taskId, taskState, status, now);
+    subscribers.broadcast(taskUpdatedEvent(changed.task, frameworkKey(changed.framework), changed.status));
   }
 
   const api = {

@@ -18,12 +18,22 @@ import { defaultConfig } from "../../src/core/config/config.ts";
 import { parseState } from "../../src/core/mesos/state.ts";
 import { generateRecords } from "../../src/core/records/records.ts";
 
-const AGENTS = 50;
 const FRAMEWORKS = ["marathon", "chronos", "spark-dispatcher", "jenkins"];
-const INSTANCES_PER_APP = 20;
 
-function syntheticState(taskCount: number): string {
-  const slaves = Array.from({ length: AGENTS }, (_, i) => ({
+/** The shape of a synthetic cluster: agents, and instances per app (apps = tasks / instances). */
+export interface ClusterShape {
+  readonly agents?: number;
+  readonly instancesPerApp?: number;
+}
+
+/**
+ * The text of a `/master/state` document with `taskCount` running tasks (ids `fw-0`..`fw-3`
+ * for the frameworks above, agents `...-S<i>` with hostnames `agent-<i>.example`).
+ */
+export function syntheticState(taskCount: number, shape: ClusterShape = {}): string {
+  const agentCount = shape.agents ?? 50;
+  const instancesPerApp = shape.instancesPerApp ?? 20;
+  const slaves = Array.from({ length: agentCount }, (_, i) => ({
     id: `20240101-000000-1234567890-5050-1111-S${i}`,
     pid: `slave(1)@10.1.${i >> 8}.${i & 255}:5051`,
     hostname: `agent-${i}.example`,
@@ -36,9 +46,9 @@ function syntheticState(taskCount: number): string {
     tasks: [] as string[],
   }));
   for (let n = 0; n < taskCount; n++) {
-    const app = Math.floor(n / INSTANCES_PER_APP);
+    const app = Math.floor(n / instancesPerApp);
     const framework = frameworks[app % frameworks.length]!;
-    const agent = n % AGENTS;
+    const agent = n % agentCount;
     const name = `app-${app}`;
     const ip = `172.${16 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
     const status: Record<string, unknown> = {
@@ -136,8 +146,10 @@ function measure(taskCount: number): Result {
   };
 }
 
-const args = process.argv.slice(2);
-if (args[0] === "--child") {
+const args = import.meta.main ? process.argv.slice(2) : ["--imported"];
+if (args[0] === "--imported") {
+  // Imported for its builder: nothing to run.
+} else if (args[0] === "--child") {
   console.log(JSON.stringify(measure(Number(args[1]))));
 } else {
   const sizes = args.length > 0 ? args.map(Number) : [1_000, 10_000, 100_000];
