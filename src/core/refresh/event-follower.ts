@@ -17,7 +17,7 @@ import type { Config } from "../config/config.ts";
 import { escapeControls, quote } from "../log/log-text.ts";
 import type { WarnLogger } from "../log/logger.ts";
 import type { Authenticator } from "../mesos/auth.ts";
-import { ClusterView, taskKey } from "../mesos/cluster-view.ts";
+import { ClusterView } from "../mesos/cluster-view.ts";
 import { EventStream, type StreamDown } from "../mesos/event-stream.ts";
 import type { OperatorEvent, StreamSnapshot } from "../mesos/operator-event.ts";
 import type { HostPort, MesosState } from "../mesos/state-model.ts";
@@ -29,6 +29,7 @@ import { generateRecords } from "../records/records.ts";
 import type { SnapshotStore } from "../records/snapshot.ts";
 import { type BaseUnitInput, type TaskUnitInput, UnitGenerator } from "../records/unit-records.ts";
 import { realTimers, type Timers } from "../time/timers.ts";
+import { inputOf, sameResolved } from "./_unit-inputs.ts";
 
 /** What a successful poll found, handed over by the refresher. */
 export interface PollResult {
@@ -133,7 +134,7 @@ export class EventFollower {
           this.#lastEventMs = this.#now();
           this.#deps.observer?.message?.(type);
         },
-        warnings: (lines) => this.#warn("event", lines),
+        warnings: (lines) => this.#warn(lines),
       },
     });
   }
@@ -203,7 +204,7 @@ export class EventFollower {
       this.#badInput("unknown-entity", `Event stream: ${plan.error}; resyncing`);
       return plan.error;
     }
-    if (plan.change.warnings.length > 0) this.#warn("event", plan.change.warnings);
+    if (plan.change.warnings.length > 0) this.#warn(plan.change.warnings);
     this.#remember(view, plan.change.tasks, plan.change.base);
     for (const key of plan.change.tasks) this.#touchedKeys.add(key);
     view.apply(event);
@@ -229,8 +230,15 @@ export class EventFollower {
   #publish(): void {
     const view = this.#view;
     const live = this.#live;
+    if (this.#stopped || view === undefined || live === undefined) return;
+    this.#applyPending(view, live);
+    this.#publishView(view, live);
+  }
+
+  /** Takes the records of every changed task key (and the base) out and puts the new ones in. */
+  #applyPending(view: ClusterView, live: LiveRecords): void {
     const generator = this.#generator;
-    if (this.#stopped || view === undefined || live === undefined || generator === undefined) return;
+    if (generator === undefined) return;
     for (const [key, before] of this.#pending) {
       live.remove(generator.task(before));
       live.add(generator.task(inputOf(view, key)));
@@ -241,7 +249,6 @@ export class EventFollower {
       live.add(generator.base(this.#baseInput(view)));
       this.#pendingBase = undefined;
     }
-    this.#publishView(view, live);
   }
 
   #publishView(view: ClusterView, live: LiveRecords): void {
@@ -301,7 +308,6 @@ export class EventFollower {
       if (refused !== undefined) this.#stream?.resync(refused);
     }
     this.#publish();
-    this.#publishView(view, live);
   }
 
   /** A poll against the event-built records: count, log, and let the polled state win. */
@@ -315,7 +321,8 @@ export class EventFollower {
       void this.#rebuild(polledView);
       return;
     }
-    this.#publish();
+    // Events not yet published are part of what the poll is compared with.
+    this.#applyPending(view, live);
     const touched = live.touched();
     const difference = diffRecords(
       live.view(() => ({ frameworks: [] })),
@@ -325,6 +332,7 @@ export class EventFollower {
     const change = view.diff(polledView, this.#touchedKeys);
     this.#remember(view, change.tasks, true);
     view.adopt(polledView, change.tasks);
+    // Published even when nothing differed: the records were confirmed now (state age, /ready).
     this.#publish();
     if (difference.count > 0) {
       this.#deps.observer?.differences?.(difference.count);
@@ -389,37 +397,10 @@ export class EventFollower {
     this.#deps.log.warn(escapeControls(line));
   }
 
-  #warn(_where: string, lines: readonly string[]): void {
+  #warn(lines: readonly string[]): void {
     for (const line of lines.slice(0, MAX_LOGGED))
       this.#deps.log.warn(`Event stream: ${escapeControls(line)}`);
     if (lines.length > MAX_LOGGED)
       this.#deps.log.warn(`Event stream: ... and ${lines.length - MAX_LOGGED} more warnings`);
   }
 }
-
-/** The input of one task key's records in `view`. */
-function inputOf(view: ClusterView, key: string): TaskUnitInput | undefined {
-  const list = view.tasks.get(key);
-  if (list === undefined || list.length === 0) return undefined;
-  const frameworkId = list[0]!.frameworkId;
-  return {
-    framework: view.frameworks.get(frameworkId)?.name,
-    tasks: list.map((t) => t.task),
-    agents: list.map((t) => view.agents.get(t.task.slaveId)),
-  };
-}
-
-function sameResolved(
-  a: ReadonlyMap<string, readonly string[]> | undefined,
-  b: ReadonlyMap<string, readonly string[]>,
-): boolean {
-  if (a === undefined || a.size !== b.size) return false;
-  for (const [host, ips] of a) {
-    const other = b.get(host);
-    if (other === undefined || other.length !== ips.length || other.some((ip, i) => ip !== ips[i]))
-      return false;
-  }
-  return true;
-}
-
-export { taskKey };
