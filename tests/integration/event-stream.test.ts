@@ -5,7 +5,7 @@
  * and the stream comes back after cuts, stalls and bad frames. Deadlines are generous bounds
  * for conditions, never measurements.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { type FakeMaster, startFakeMaster } from "../../scripts/fake-master.ts";
 import { ask, freePort } from "../_dns-client.ts";
 import { parseProm, sampleValue } from "../_prom-parse.ts";
@@ -13,6 +13,9 @@ import { type ServerProcess, startServer } from "../_server-process.ts";
 
 const HOST = "127.0.0.1";
 const DEADLINE_MS = 5000;
+// A test waits for several conditions in turn, each up to DEADLINE_MS: bun's 5 s default per
+// test would end it before its own deadlines on a loaded CI machine.
+setDefaultTimeout(30_000);
 const STATE_PATHS = new Set(["/master/state", "/master/state.json", "/state", "/state.json"]);
 
 /** Framework F1 (marathon) with task web.1 on agent S1 (127.0.0.2). */
